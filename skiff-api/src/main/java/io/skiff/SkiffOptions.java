@@ -1,0 +1,665 @@
+package io.skiff;
+
+import io.skiff.spi.StateMachineProvider;
+import io.skiff.spi.StorageProvider;
+import io.skiff.spi.TransportProvider;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Immutable node options, built with {@link #builder()} and validated once by {@link Builder#build()}.
+ *
+ * <p>Names and defaults follow the original Skiff (its option name is given in each accessor's description);
+ * times are {@link Duration}s rather than milliseconds. One options object may be shared by every node of a
+ * cluster: nothing in it names the node itself.
+ */
+public final class SkiffOptions {
+    /** Default {@link #rpcTimeout()}: 2 s, as the original's {@code rpcTimeoutMS}. */
+    public static final Duration DEFAULT_RPC_TIMEOUT = Duration.ofMillis(2000);
+    /** Default {@link #appendEntriesInterval()}: 100 ms, as the original's {@code appendEntriesIntervalMS}. */
+    public static final Duration DEFAULT_APPEND_ENTRIES_INTERVAL = Duration.ofMillis(100);
+    /** Default {@link #electionTimeoutMin()}: 300 ms, as the original's {@code electionTimeoutMinMS}. */
+    public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(300);
+    /** Default {@link #electionTimeoutMax()}: 600 ms, as the original's {@code electionTimeoutMaxMS}. */
+    public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(600);
+    /** Default {@link #installSnapshotChunkSize()}: 10 records per InstallSnapshot message. */
+    public static final int DEFAULT_INSTALL_SNAPSHOT_CHUNK_SIZE = 10;
+    /** Default {@link #installSnapshotChunkBytes()}: 256 KiB at most per InstallSnapshot message. */
+    public static final int DEFAULT_INSTALL_SNAPSHOT_CHUNK_BYTES = 256 * 1024;
+    /** Default {@link #batchEntriesLimit()}: 10 log entries per AppendEntries, as the original. */
+    public static final int DEFAULT_BATCH_ENTRIES_LIMIT = 10;
+    /** Default {@link #maxAppendBytes()}: 64 KiB of entries per AppendEntries. */
+    public static final int DEFAULT_MAX_APPEND_BYTES = 64 * 1024;
+    /** Default {@link #maxInflightAppends()}: AppendEntries sent to one follower and not yet answered. */
+    public static final int DEFAULT_MAX_INFLIGHT_APPENDS = 64;
+    /** Default {@link #maxInflightBytes()}: entry bytes sent to one follower and not yet answered. */
+    public static final int DEFAULT_MAX_INFLIGHT_BYTES = 4 * 1024 * 1024;
+    /** Default {@link #clientRetryRpcTimeout()}: 200 ms, as the original's {@code clientRetryRPCTimeout}. */
+    public static final Duration DEFAULT_CLIENT_RETRY_RPC_TIMEOUT = Duration.ofMillis(200);
+    /** Default {@link #clientMaxRetries()}: 10, as the original. */
+    public static final int DEFAULT_CLIENT_MAX_RETRIES = 10;
+    /** Default {@link #waitBeforeLeave()}: 4 s, as the original's {@code waitBeforeLeaveMS}. */
+    public static final Duration DEFAULT_WAIT_BEFORE_LEAVE = Duration.ofMillis(4000);
+    /** Default {@link #minLogRetention()}: 100 applied entries, as the original. */
+    public static final int DEFAULT_MIN_LOG_RETENTION = 100;
+    /** Default {@link #maxPendingOperations()}: commands and reads a node accepts before it pushes back. */
+    public static final int DEFAULT_MAX_PENDING_OPERATIONS = 65_536;
+    /** Default {@link #maxCommandBytes()}: 1 MiB. */
+    public static final int DEFAULT_MAX_COMMAND_BYTES = 1024 * 1024;
+    /** Default {@link #clusterId()}. */
+    public static final String DEFAULT_CLUSTER_ID = "skiff";
+    /** Default {@link #storage()}: in memory. */
+    public static final String DEFAULT_STORAGE = "memory";
+    /** Default {@link #stateMachine()}: the replicated ordered key-value map behind {@link LevelUp}. */
+    public static final String DEFAULT_STATE_MACHINE = "kv";
+    /** Default {@link #location()}: directory {@code skiff-data} under the working directory. */
+    public static final Path DEFAULT_LOCATION = Path.of("skiff-data");
+
+    private final List<NodeAddress> peers;
+    private final String storage;
+    private final StorageProvider storageProvider;
+    private final Path location;
+    private final TransportProvider network;
+    private final String stateMachine;
+    private final StateMachineProvider stateMachineProvider;
+    private final String clusterId;
+    private final Duration rpcTimeout;
+    private final Duration appendEntriesInterval;
+    private final Duration electionTimeoutMin;
+    private final Duration electionTimeoutMax;
+    private final int installSnapshotChunkSize;
+    private final int installSnapshotChunkBytes;
+    private final int batchEntriesLimit;
+    private final int maxAppendBytes;
+    private final int maxInflightAppends;
+    private final int maxInflightBytes;
+    private final Duration clientRetryRpcTimeout;
+    private final int clientMaxRetries;
+    private final Duration waitBeforeLeave;
+    private final int minLogRetention;
+    private final int maxPendingOperations;
+    private final int maxCommandBytes;
+    private final boolean preVote;
+    private final boolean checkQuorum;
+    private final Long seed;
+    private final Map<Class<?>, Object> providerOptions;
+
+    private SkiffOptions(Builder b) {
+        peers = List.copyOf(new LinkedHashSet<>(b.peers));
+        storage = b.storage;
+        storageProvider = b.storageProvider;
+        location = b.location;
+        network = b.network;
+        stateMachine = b.stateMachine;
+        stateMachineProvider = b.stateMachineProvider;
+        clusterId = b.clusterId;
+        rpcTimeout = b.rpcTimeout;
+        appendEntriesInterval = b.appendEntriesInterval;
+        electionTimeoutMin = b.electionTimeoutMin;
+        electionTimeoutMax = b.electionTimeoutMax;
+        installSnapshotChunkSize = b.installSnapshotChunkSize;
+        installSnapshotChunkBytes = b.installSnapshotChunkBytes;
+        batchEntriesLimit = b.batchEntriesLimit;
+        maxAppendBytes = b.maxAppendBytes;
+        maxInflightAppends = b.maxInflightAppends;
+        maxInflightBytes = b.maxInflightBytes;
+        clientRetryRpcTimeout = b.clientRetryRpcTimeout;
+        clientMaxRetries = b.clientMaxRetries;
+        waitBeforeLeave = b.waitBeforeLeave;
+        minLogRetention = b.minLogRetention;
+        maxPendingOperations = b.maxPendingOperations;
+        maxCommandBytes = b.maxCommandBytes;
+        preVote = b.preVote;
+        checkQuorum = b.checkQuorum;
+        seed = b.seed;
+        providerOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.providerOptions));
+    }
+
+    /** @return a builder holding every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return options with every default and no peers (a single-node cluster). */
+    public static SkiffOptions defaults() {
+        return builder().build();
+    }
+
+    /** @return a builder initialised with these options, to derive variants. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * The other members of the cluster (original: {@code peers}). Once a node has persisted state, the persisted
+     * configuration wins over this option.
+     *
+     * @return the peers, without duplicates, in the order given.
+     */
+    public List<NodeAddress> peers() {
+        return peers;
+    }
+
+    /** @return the storage provider's name (original: {@code db}), e.g. {@code memory} or {@code xodus}. */
+    public String storage() {
+        return storage;
+    }
+
+    /** @return the storage provider instance to use instead of looking one up by {@link #storage()}. */
+    public Optional<StorageProvider> storageProvider() {
+        return Optional.ofNullable(storageProvider);
+    }
+
+    /** @return base directory of on-disk storage (original: {@code location}); each node uses a sub-directory. */
+    public Path location() {
+        return location;
+    }
+
+    /**
+     * The network shared by several nodes of one process (original: {@code network}, from
+     * {@code Skiff.createNetwork()}); without it the transport is looked up by the address's protocol.
+     *
+     * @return the transport provider instance, if one was given.
+     */
+    public Optional<TransportProvider> network() {
+        return Optional.ofNullable(network);
+    }
+
+    /** @return the state machine provider's name; {@code kv} is the key-value map behind {@link LevelUp}. */
+    public String stateMachine() {
+        return stateMachine;
+    }
+
+    /** @return the state machine provider instance to use instead of looking one up by name. */
+    public Optional<StateMachineProvider> stateMachineProvider() {
+        return Optional.ofNullable(stateMachineProvider);
+    }
+
+    /**
+     * The cluster's identity: frames and persisted state of another cluster id are refused.
+     *
+     * @return the cluster id.
+     */
+    public String clusterId() {
+        return clusterId;
+    }
+
+    /** @return how long one RPC to a peer may take (original: {@code rpcTimeoutMS}). */
+    public Duration rpcTimeout() {
+        return rpcTimeout;
+    }
+
+    /** @return the leader's heartbeat and AppendEntries interval (original: {@code appendEntriesIntervalMS}). */
+    public Duration appendEntriesInterval() {
+        return appendEntriesInterval;
+    }
+
+    /** @return lower bound of the randomized election timeout (original: {@code electionTimeoutMinMS}). */
+    public Duration electionTimeoutMin() {
+        return electionTimeoutMin;
+    }
+
+    /** @return upper bound of the randomized election timeout (original: {@code electionTimeoutMaxMS}). */
+    public Duration electionTimeoutMax() {
+        return electionTimeoutMax;
+    }
+
+    /** @return records per InstallSnapshot message (original: {@code installSnapshotChunkSize}). */
+    public int installSnapshotChunkSize() {
+        return installSnapshotChunkSize;
+    }
+
+    /** @return byte cap of one InstallSnapshot message, whatever its record count. */
+    public int installSnapshotChunkBytes() {
+        return installSnapshotChunkBytes;
+    }
+
+    /** @return log entries per AppendEntries at most (original: {@code batchEntriesLimit}). */
+    public int batchEntriesLimit() {
+        return batchEntriesLimit;
+    }
+
+    /** @return entry bytes per AppendEntries at most; a single larger entry still goes alone. */
+    public int maxAppendBytes() {
+        return maxAppendBytes;
+    }
+
+    /**
+     * AppendEntries sent to one follower and not yet answered. With the round-trip time R and a send interval I
+     * between batches, a window below R / I leaves the link idle; a larger one only costs memory.
+     *
+     * @return the in-flight window in messages.
+     */
+    public int maxInflightAppends() {
+        return maxInflightAppends;
+    }
+
+    /** @return entry bytes in flight to one follower at most, so that a slow follower cannot grow memory. */
+    public int maxInflightBytes() {
+        return maxInflightBytes;
+    }
+
+    /** @return wait before a command is retried at the leader (original: {@code clientRetryRPCTimeout}). */
+    public Duration clientRetryRpcTimeout() {
+        return clientRetryRpcTimeout;
+    }
+
+    /** @return retries before a command fails (original: {@code clientMaxRetries}). */
+    public int clientMaxRetries() {
+        return clientMaxRetries;
+    }
+
+    /** @return grace period before a removed peer is disconnected (original: {@code waitBeforeLeaveMS}). */
+    public Duration waitBeforeLeave() {
+        return waitBeforeLeave;
+    }
+
+    /** @return applied entries kept in the log before older ones are compacted (original: {@code minLogRetention}). */
+    public int minLogRetention() {
+        return minLogRetention;
+    }
+
+    /** @return commands and reads pending on one node before new ones are refused with back pressure. */
+    public int maxPendingOperations() {
+        return maxPendingOperations;
+    }
+
+    /** @return the largest command or query accepted, in bytes. */
+    public int maxCommandBytes() {
+        return maxCommandBytes;
+    }
+
+    /** @return whether a node asks for pre-votes before it starts an election (thesis §9.6). */
+    public boolean preVote() {
+        return preVote;
+    }
+
+    /** @return whether a leader steps down when it has not heard from a majority for an election timeout. */
+    public boolean checkQuorum() {
+        return checkQuorum;
+    }
+
+    /** @return the seed of the election-timeout randomness, when fixed for reproducible runs. */
+    public OptionalLong seed() {
+        return null == seed ? OptionalLong.empty() : OptionalLong.of(seed);
+    }
+
+    /**
+     * Options of a particular provider (a transport's or a storage's), registered with
+     * {@link Builder#providerOptions(Object)}.
+     *
+     * @param type the options class the provider defines.
+     * @param <T>  the options type.
+     * @return the registered instance, if any.
+     */
+    public <T> Optional<T> providerOptions(Class<T> type) {
+        return Optional.ofNullable(type.cast(providerOptions.get(type)));
+    }
+
+    @Override
+    public String toString() {
+        return "SkiffOptions{peers=" + peers + ", storage=" + (null != storageProvider ? storageProvider.name() : storage)
+            + ", location=" + location + ", clusterId=" + clusterId + ", rpcTimeout=" + rpcTimeout
+            + ", appendEntriesInterval=" + appendEntriesInterval + ", electionTimeout=[" + electionTimeoutMin + ", "
+            + electionTimeoutMax + "], batchEntriesLimit=" + batchEntriesLimit + ", maxAppendBytes=" + maxAppendBytes
+            + ", maxInflightAppends=" + maxInflightAppends + ", maxInflightBytes=" + maxInflightBytes
+            + ", clientRetryRpcTimeout=" + clientRetryRpcTimeout + ", clientMaxRetries=" + clientMaxRetries
+            + ", waitBeforeLeave=" + waitBeforeLeave + ", minLogRetention=" + minLogRetention
+            + ", installSnapshotChunkSize=" + installSnapshotChunkSize + ", preVote=" + preVote
+            + ", checkQuorum=" + checkQuorum + "}";
+    }
+
+    /** Mutable builder of {@link SkiffOptions}; every setter validates its own argument, {@link #build()} the rest. */
+    public static final class Builder {
+        private final List<NodeAddress> peers = new ArrayList<>();
+        private String storage = DEFAULT_STORAGE;
+        private StorageProvider storageProvider;
+        private Path location = DEFAULT_LOCATION;
+        private TransportProvider network;
+        private String stateMachine = DEFAULT_STATE_MACHINE;
+        private StateMachineProvider stateMachineProvider;
+        private String clusterId = DEFAULT_CLUSTER_ID;
+        private Duration rpcTimeout = DEFAULT_RPC_TIMEOUT;
+        private Duration appendEntriesInterval = DEFAULT_APPEND_ENTRIES_INTERVAL;
+        private Duration electionTimeoutMin = DEFAULT_ELECTION_TIMEOUT_MIN;
+        private Duration electionTimeoutMax = DEFAULT_ELECTION_TIMEOUT_MAX;
+        private int installSnapshotChunkSize = DEFAULT_INSTALL_SNAPSHOT_CHUNK_SIZE;
+        private int installSnapshotChunkBytes = DEFAULT_INSTALL_SNAPSHOT_CHUNK_BYTES;
+        private int batchEntriesLimit = DEFAULT_BATCH_ENTRIES_LIMIT;
+        private int maxAppendBytes = DEFAULT_MAX_APPEND_BYTES;
+        private int maxInflightAppends = DEFAULT_MAX_INFLIGHT_APPENDS;
+        private int maxInflightBytes = DEFAULT_MAX_INFLIGHT_BYTES;
+        private Duration clientRetryRpcTimeout = DEFAULT_CLIENT_RETRY_RPC_TIMEOUT;
+        private int clientMaxRetries = DEFAULT_CLIENT_MAX_RETRIES;
+        private Duration waitBeforeLeave = DEFAULT_WAIT_BEFORE_LEAVE;
+        private int minLogRetention = DEFAULT_MIN_LOG_RETENTION;
+        private int maxPendingOperations = DEFAULT_MAX_PENDING_OPERATIONS;
+        private int maxCommandBytes = DEFAULT_MAX_COMMAND_BYTES;
+        private boolean preVote = true;
+        private boolean checkQuorum = true;
+        private Long seed;
+        private final Map<Class<?>, Object> providerOptions = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        private Builder(SkiffOptions o) {
+            peers.addAll(o.peers);
+            storage = o.storage;
+            storageProvider = o.storageProvider;
+            location = o.location;
+            network = o.network;
+            stateMachine = o.stateMachine;
+            stateMachineProvider = o.stateMachineProvider;
+            clusterId = o.clusterId;
+            rpcTimeout = o.rpcTimeout;
+            appendEntriesInterval = o.appendEntriesInterval;
+            electionTimeoutMin = o.electionTimeoutMin;
+            electionTimeoutMax = o.electionTimeoutMax;
+            installSnapshotChunkSize = o.installSnapshotChunkSize;
+            installSnapshotChunkBytes = o.installSnapshotChunkBytes;
+            batchEntriesLimit = o.batchEntriesLimit;
+            maxAppendBytes = o.maxAppendBytes;
+            maxInflightAppends = o.maxInflightAppends;
+            maxInflightBytes = o.maxInflightBytes;
+            clientRetryRpcTimeout = o.clientRetryRpcTimeout;
+            clientMaxRetries = o.clientMaxRetries;
+            waitBeforeLeave = o.waitBeforeLeave;
+            minLogRetention = o.minLogRetention;
+            maxPendingOperations = o.maxPendingOperations;
+            maxCommandBytes = o.maxCommandBytes;
+            preVote = o.preVote;
+            checkQuorum = o.checkQuorum;
+            seed = o.seed;
+            providerOptions.putAll(o.providerOptions);
+        }
+
+        /**
+         * Sets the other members, replacing any set before.
+         *
+         * @param addresses addresses in any accepted form, see {@link NodeAddress}.
+         * @return this builder.
+         * @throws InvalidAddressException for a malformed address.
+         */
+        public Builder peers(String... addresses) {
+            final List<NodeAddress> parsed = new ArrayList<>();
+            for (String address : addresses) {
+                parsed.add(NodeAddress.parse(address));
+            }
+            return peers(parsed);
+        }
+
+        /**
+         * Sets the other members, replacing any set before.
+         *
+         * @param addresses the peers.
+         * @return this builder.
+         */
+        public Builder peers(List<NodeAddress> addresses) {
+            peers.clear();
+            for (NodeAddress address : addresses) {
+                peers.add(Objects.requireNonNull(address, "peers must not contain null"));
+            }
+            return this;
+        }
+
+        /**
+         * Selects storage by provider name, e.g. {@code memory} (default) or {@code xodus}.
+         *
+         * @param name the provider name.
+         * @return this builder.
+         */
+        public Builder storage(String name) {
+            storage = requireName(name, "storage");
+            storageProvider = null;
+            return this;
+        }
+
+        /**
+         * Uses this storage provider instance instead of a lookup by name.
+         *
+         * @param provider the provider.
+         * @return this builder.
+         */
+        public Builder storage(StorageProvider provider) {
+            storageProvider = Objects.requireNonNull(provider, "storage provider");
+            storage = provider.name();
+            return this;
+        }
+
+        /**
+         * Sets the base directory of on-disk storage.
+         *
+         * @param directory the directory; created when missing.
+         * @return this builder.
+         */
+        public Builder location(Path directory) {
+            location = Objects.requireNonNull(directory, "location");
+            return this;
+        }
+
+        /**
+         * Shares a network among the nodes of one process, like the original's {@code createNetwork()}.
+         *
+         * @param provider the transport provider every node given these options uses.
+         * @return this builder.
+         */
+        public Builder network(TransportProvider provider) {
+            network = Objects.requireNonNull(provider, "network");
+            return this;
+        }
+
+        /**
+         * Selects the state machine by provider name.
+         *
+         * @param name the provider name ({@code kv} by default).
+         * @return this builder.
+         */
+        public Builder stateMachine(String name) {
+            stateMachine = requireName(name, "stateMachine");
+            stateMachineProvider = null;
+            return this;
+        }
+
+        /**
+         * Uses this state machine provider instead of a lookup by name.
+         *
+         * @param provider the provider.
+         * @return this builder.
+         */
+        public Builder stateMachine(StateMachineProvider provider) {
+            stateMachineProvider = Objects.requireNonNull(provider, "state machine provider");
+            stateMachine = provider.name();
+            return this;
+        }
+
+        /**
+         * Sets the cluster id; frames and persisted state of other clusters are refused.
+         *
+         * @param id 1 to 64 printable ASCII characters.
+         * @return this builder.
+         */
+        public Builder clusterId(String id) {
+            if (null == id || id.isEmpty() || id.length() > 64 || !id.chars().allMatch(c -> c > 32 && c < 127)) {
+                throw new InvalidOptionsException(
+                    "clusterId '" + id + "' is invalid: expected 1 to 64 printable ASCII characters without spaces");
+            }
+            clusterId = id;
+            return this;
+        }
+
+        public Builder rpcTimeout(Duration value) {
+            rpcTimeout = positive(value, "rpcTimeout");
+            return this;
+        }
+
+        public Builder appendEntriesInterval(Duration value) {
+            appendEntriesInterval = positive(value, "appendEntriesInterval");
+            return this;
+        }
+
+        public Builder electionTimeoutMin(Duration value) {
+            electionTimeoutMin = positive(value, "electionTimeoutMin");
+            return this;
+        }
+
+        public Builder electionTimeoutMax(Duration value) {
+            electionTimeoutMax = positive(value, "electionTimeoutMax");
+            return this;
+        }
+
+        public Builder installSnapshotChunkSize(int records) {
+            installSnapshotChunkSize = atLeast(records, 1, "installSnapshotChunkSize");
+            return this;
+        }
+
+        public Builder installSnapshotChunkBytes(int bytes) {
+            installSnapshotChunkBytes = atLeast(bytes, 1024, "installSnapshotChunkBytes");
+            return this;
+        }
+
+        public Builder batchEntriesLimit(int entries) {
+            batchEntriesLimit = atLeast(entries, 1, "batchEntriesLimit");
+            return this;
+        }
+
+        public Builder maxAppendBytes(int bytes) {
+            maxAppendBytes = atLeast(bytes, 1024, "maxAppendBytes");
+            return this;
+        }
+
+        public Builder maxInflightAppends(int messages) {
+            maxInflightAppends = atLeast(messages, 1, "maxInflightAppends");
+            return this;
+        }
+
+        public Builder maxInflightBytes(int bytes) {
+            maxInflightBytes = atLeast(bytes, 1024, "maxInflightBytes");
+            return this;
+        }
+
+        public Builder clientRetryRpcTimeout(Duration value) {
+            clientRetryRpcTimeout = positive(value, "clientRetryRpcTimeout");
+            return this;
+        }
+
+        public Builder clientMaxRetries(int retries) {
+            clientMaxRetries = atLeast(retries, 0, "clientMaxRetries");
+            return this;
+        }
+
+        public Builder waitBeforeLeave(Duration value) {
+            waitBeforeLeave = nonNegative(value, "waitBeforeLeave");
+            return this;
+        }
+
+        public Builder minLogRetention(int entries) {
+            minLogRetention = atLeast(entries, 1, "minLogRetention");
+            return this;
+        }
+
+        public Builder maxPendingOperations(int operations) {
+            maxPendingOperations = atLeast(operations, 1, "maxPendingOperations");
+            return this;
+        }
+
+        public Builder maxCommandBytes(int bytes) {
+            maxCommandBytes = atLeast(bytes, 64, "maxCommandBytes");
+            return this;
+        }
+
+        public Builder preVote(boolean enabled) {
+            preVote = enabled;
+            return this;
+        }
+
+        public Builder checkQuorum(boolean enabled) {
+            checkQuorum = enabled;
+            return this;
+        }
+
+        /**
+         * Fixes the seed of the election-timeout randomness (each node mixes in its own address), for
+         * reproducible runs. Without a seed each node draws one from a secure source.
+         *
+         * @param value the seed.
+         * @return this builder.
+         */
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        /**
+         * Registers options that a particular provider reads, keyed by their class.
+         *
+         * @param options the provider's options object, e.g. a transport's.
+         * @return this builder.
+         */
+        public Builder providerOptions(Object options) {
+            providerOptions.put(Objects.requireNonNull(options, "providerOptions").getClass(), options);
+            return this;
+        }
+
+        /**
+         * Validates the combination and builds the options.
+         *
+         * @return the options.
+         * @throws InvalidOptionsException naming the options at fault and their values.
+         */
+        public SkiffOptions build() {
+            if (electionTimeoutMin.compareTo(electionTimeoutMax) >= 0) {
+                throw new InvalidOptionsException("electionTimeoutMin (" + electionTimeoutMin.toMillis()
+                    + " ms) must be less than electionTimeoutMax (" + electionTimeoutMax.toMillis() + " ms)");
+            }
+            if (appendEntriesInterval.compareTo(electionTimeoutMin) >= 0) {
+                throw new InvalidOptionsException("appendEntriesInterval (" + appendEntriesInterval.toMillis()
+                    + " ms) must be less than electionTimeoutMin (" + electionTimeoutMin.toMillis()
+                    + " ms), or followers time out between heartbeats");
+            }
+            if (maxInflightBytes < maxAppendBytes) {
+                throw new InvalidOptionsException("maxInflightBytes (" + maxInflightBytes
+                    + ") must be at least maxAppendBytes (" + maxAppendBytes + ")");
+            }
+            return new SkiffOptions(this);
+        }
+
+        private static String requireName(String name, String option) {
+            if (null == name || name.isBlank()) {
+                throw new InvalidOptionsException(option + " must name a provider, got '" + name + "'");
+            }
+            return name;
+        }
+
+        private static Duration positive(Duration value, String option) {
+            if (null == value || value.isNegative() || value.isZero()) {
+                throw new InvalidOptionsException(option + " must be a positive duration, got " + value);
+            }
+            return value;
+        }
+
+        private static Duration nonNegative(Duration value, String option) {
+            if (null == value || value.isNegative()) {
+                throw new InvalidOptionsException(option + " must be zero or a positive duration, got " + value);
+            }
+            return value;
+        }
+
+        private static int atLeast(int value, int min, String option) {
+            if (value < min) {
+                throw new InvalidOptionsException(option + " must be at least " + min + ", got " + value);
+            }
+            return value;
+        }
+    }
+}
