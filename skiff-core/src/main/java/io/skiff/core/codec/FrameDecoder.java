@@ -1,0 +1,340 @@
+package io.skiff.core.codec;
+
+import org.agrona.DirectBuffer;
+
+import static io.skiff.core.codec.FrameHeader.BYTE_ORDER;
+import static io.skiff.core.codec.MessageLayout.*;
+
+/**
+ * Validates a frame completely, then hands it to a {@link MessageHandler}. A frame that fails any check is
+ * dropped before the handler sees any of it, so a malformed frame can never change Raft state; the result code
+ * says why, and {@link #describeLastError()} explains it (building the text only when asked).
+ *
+ * @param <P> the receiver's peer type.
+ */
+public final class FrameDecoder<P> {
+    public static final int OK = 0;
+    public static final int MALFORMED = 1;
+    public static final int WRONG_CLUSTER = 2;
+    public static final int UNKNOWN_SENDER = 3;
+    public static final int UNSUPPORTED_VERSION = 4;
+
+    private final long clusterId;
+    private final SenderResolver<P> resolver;
+    private final Checksums checksums = new Checksums();
+    private final EntryBatch entryBatch = new EntryBatch();
+    private final CommandBatch commandBatch = new CommandBatch();
+    private final SnapshotChunk snapshotChunk = new SnapshotChunk();
+
+    private String errorWhat;
+    private long errorExpected;
+    private long errorActual;
+
+    public FrameDecoder(long clusterId, SenderResolver<P> resolver) {
+        this.clusterId = clusterId;
+        this.resolver = resolver;
+    }
+
+    /**
+     * Decodes one frame.
+     *
+     * @return {@link #OK} when the handler was called, else why the frame was dropped.
+     */
+    public int decode(DirectBuffer buffer, int offset, int length, MessageHandler<P> handler) {
+        if (length < FrameHeader.LENGTH) {
+            return error(MALFORMED, "frame length", FrameHeader.LENGTH, length);
+        }
+        if (FrameHeader.magic(buffer, offset) != FrameHeader.MAGIC) {
+            return error(MALFORMED, "magic", FrameHeader.MAGIC, FrameHeader.magic(buffer, offset));
+        }
+        final int version = FrameHeader.version(buffer, offset);
+        if (version != FrameHeader.VERSION) {
+            return error(UNSUPPORTED_VERSION, "version", FrameHeader.VERSION, version);
+        }
+        final int type = FrameHeader.type(buffer, offset);
+        if (!MessageType.isKnown(type)) {
+            return error(MALFORMED, "known message type", MessageType.COUNT - 1, type);
+        }
+        final int senderLength = FrameHeader.senderLength(buffer, offset);
+        final int bodyLength = FrameHeader.bodyLength(buffer, offset);
+        final int macLength = (FrameHeader.flags(buffer, offset) & FrameHeader.FLAG_AUTHENTICATED) != 0
+            ? FrameHeader.MAC_LENGTH : 0;
+        if (senderLength == 0) {
+            return error(MALFORMED, "sender length > 0", 1, 0);
+        }
+        if (bodyLength < 0 || (long)FrameHeader.LENGTH + senderLength + bodyLength + macLength != length) {
+            return error(MALFORMED, "frame length from header", (long)FrameHeader.LENGTH + senderLength + bodyLength
+                + macLength, length);
+        }
+        final long frameClusterId = FrameHeader.clusterId(buffer, offset);
+        if (frameClusterId != clusterId) {
+            return error(WRONG_CLUSTER, "cluster id", clusterId, frameClusterId);
+        }
+        final long term = FrameHeader.term(buffer, offset);
+        if (term < 0) {
+            return error(MALFORMED, "non-negative term", 0, term);
+        }
+        final P from = resolver.resolve(buffer, offset + FrameHeader.SENDER_OFFSET, senderLength);
+        if (null == from) {
+            return error(UNKNOWN_SENDER, "member sender", 0, 0);
+        }
+        final int body = offset + FrameHeader.SENDER_OFFSET + senderLength;
+        switch (type) {
+            case MessageType.APPEND_REQUEST:
+                return appendRequest(buffer, body, bodyLength, from, term, handler);
+            case MessageType.APPEND_RESPONSE:
+                if (bodyLength != APPEND_RESPONSE_LENGTH) {
+                    return bodyLengthError(APPEND_RESPONSE_LENGTH, bodyLength);
+                }
+                handler.onAppendResponse(from, term, buffer.getByte(body + APPEND_RESPONSE_SUCCESS) != 0,
+                    buffer.getLong(body + APPEND_RESPONSE_INDEX, BYTE_ORDER),
+                    buffer.getLong(body + APPEND_RESPONSE_HINT_INDEX, BYTE_ORDER),
+                    buffer.getLong(body + APPEND_RESPONSE_HINT_TERM, BYTE_ORDER));
+                return OK;
+            case MessageType.HEARTBEAT:
+                if (bodyLength != HEARTBEAT_LENGTH) {
+                    return bodyLengthError(HEARTBEAT_LENGTH, bodyLength);
+                }
+                handler.onHeartbeat(from, term, buffer.getLong(body + HEARTBEAT_COMMIT, BYTE_ORDER),
+                    buffer.getLong(body + HEARTBEAT_READ_SEQ, BYTE_ORDER));
+                return OK;
+            case MessageType.HEARTBEAT_RESPONSE:
+                if (bodyLength != HEARTBEAT_RESPONSE_LENGTH) {
+                    return bodyLengthError(HEARTBEAT_RESPONSE_LENGTH, bodyLength);
+                }
+                handler.onHeartbeatResponse(from, term, buffer.getLong(body + HEARTBEAT_RESPONSE_READ_SEQ, BYTE_ORDER));
+                return OK;
+            case MessageType.VOTE_REQUEST:
+            case MessageType.PRE_VOTE_REQUEST:
+                if (bodyLength != VOTE_LENGTH) {
+                    return bodyLengthError(VOTE_LENGTH, bodyLength);
+                }
+                handler.onVoteRequest(from, term, type == MessageType.PRE_VOTE_REQUEST,
+                    buffer.getLong(body + VOTE_LAST_INDEX, BYTE_ORDER), buffer.getLong(body + VOTE_LAST_TERM, BYTE_ORDER),
+                    (buffer.getByte(body + VOTE_FLAGS) & VOTE_FLAG_TRANSFER) != 0);
+                return OK;
+            case MessageType.VOTE_RESPONSE:
+            case MessageType.PRE_VOTE_RESPONSE:
+                if (bodyLength != VOTE_RESPONSE_LENGTH) {
+                    return bodyLengthError(VOTE_RESPONSE_LENGTH, bodyLength);
+                }
+                handler.onVoteResponse(from, term, type == MessageType.PRE_VOTE_RESPONSE,
+                    buffer.getByte(body + VOTE_RESPONSE_GRANTED) != 0);
+                return OK;
+            case MessageType.TIMEOUT_NOW:
+                if (bodyLength != 0) {
+                    return bodyLengthError(0, bodyLength);
+                }
+                handler.onTimeoutNow(from, term);
+                return OK;
+            case MessageType.CLIENT_REQUEST:
+                return clientRequest(buffer, body, bodyLength, from, term, handler);
+            case MessageType.CLIENT_REJECT: {
+                if (bodyLength < CLIENT_REJECT_LEADER) {
+                    return bodyLengthError(CLIENT_REJECT_LEADER, bodyLength);
+                }
+                final int leaderLength = buffer.getByte(body + CLIENT_REJECT_LEADER_LENGTH) & 0xFF;
+                if (bodyLength != CLIENT_REJECT_LEADER + leaderLength) {
+                    return bodyLengthError(CLIENT_REJECT_LEADER + leaderLength, bodyLength);
+                }
+                handler.onClientReject(from, term, buffer, body + CLIENT_REJECT_LEADER, leaderLength);
+                return OK;
+            }
+            case MessageType.READ_INDEX_REQUEST:
+                if (bodyLength != READ_INDEX_LENGTH) {
+                    return bodyLengthError(READ_INDEX_LENGTH, bodyLength);
+                }
+                handler.onReadIndexRequest(from, term, buffer.getLong(body + READ_INDEX_REQUEST_ID, BYTE_ORDER));
+                return OK;
+            case MessageType.READ_INDEX_RESPONSE:
+                if (bodyLength != READ_INDEX_RESPONSE_LENGTH) {
+                    return bodyLengthError(READ_INDEX_RESPONSE_LENGTH, bodyLength);
+                }
+                handler.onReadIndexResponse(from, term, buffer.getLong(body + READ_INDEX_RESPONSE_REQUEST_ID, BYTE_ORDER),
+                    buffer.getLong(body + READ_INDEX_RESPONSE_INDEX, BYTE_ORDER),
+                    buffer.getByte(body + READ_INDEX_RESPONSE_SUCCESS) != 0);
+                return OK;
+            case MessageType.PEERS_REQUEST:
+                if (bodyLength != PEERS_LENGTH) {
+                    return bodyLengthError(PEERS_LENGTH, bodyLength);
+                }
+                handler.onPeersRequest(from, term, buffer.getLong(body + PEERS_REQUEST_ID, BYTE_ORDER));
+                return OK;
+            case MessageType.PEERS_RESPONSE:
+                return peersResponse(buffer, body, bodyLength, from, term, handler);
+            case MessageType.INSTALL_SNAPSHOT:
+                return installSnapshot(buffer, body, bodyLength, from, term, handler);
+            case MessageType.INSTALL_SNAPSHOT_RESPONSE:
+                if (bodyLength != SNAPSHOT_RESPONSE_LENGTH) {
+                    return bodyLengthError(SNAPSHOT_RESPONSE_LENGTH, bodyLength);
+                }
+                handler.onInstallSnapshotResponse(from, term, buffer.getLong(body + SNAPSHOT_RESPONSE_INDEX, BYTE_ORDER),
+                    buffer.getLong(body + SNAPSHOT_RESPONSE_TERM, BYTE_ORDER),
+                    buffer.getLong(body + SNAPSHOT_RESPONSE_NEXT_OFFSET, BYTE_ORDER),
+                    buffer.getByte(body + SNAPSHOT_RESPONSE_SUCCESS) != 0);
+                return OK;
+            default:
+                return error(MALFORMED, "known message type", MessageType.COUNT - 1, type);
+        }
+    }
+
+    /** @return what the last failed {@link #decode} found, as "expected X, actual Y". */
+    public String describeLastError() {
+        return null == errorWhat ? "no error" : "invalid " + errorWhat + ": expected " + errorExpected + ", actual "
+            + errorActual;
+    }
+
+    private int appendRequest(DirectBuffer buffer, int body, int bodyLength, P from, long term,
+        MessageHandler<P> handler) {
+        if (bodyLength < APPEND_ENTRIES) {
+            return bodyLengthError(APPEND_ENTRIES, bodyLength);
+        }
+        final long prevIndex = buffer.getLong(body + APPEND_PREV_INDEX, BYTE_ORDER);
+        final long prevTerm = buffer.getLong(body + APPEND_PREV_TERM, BYTE_ORDER);
+        final long commit = buffer.getLong(body + APPEND_COMMIT, BYTE_ORDER);
+        final int count = buffer.getInt(body + APPEND_COUNT, BYTE_ORDER);
+        if (prevIndex < 0 || prevTerm < 0 || prevTerm > term || commit < 0) {
+            return error(MALFORMED, "non-negative prevIndex/prevTerm/commit with prevTerm <= term", term, prevTerm);
+        }
+        final int entriesLength = bodyLength - APPEND_ENTRIES;
+        if (count < 0 || count > entriesLength / LogEntry.HEADER_LENGTH) {
+            return error(MALFORMED, "entry count that fits the body", entriesLength / LogEntry.HEADER_LENGTH, count);
+        }
+        int position = body + APPEND_ENTRIES;
+        final int end = body + bodyLength;
+        long previousTerm = prevTerm;
+        for (int i = 0; i < count; i++) {
+            final long expectedIndex = prevIndex + 1 + i;
+            final int entryLength = LogEntry.validate(buffer, position, end - position, expectedIndex, checksums);
+            if (entryLength < 0) {
+                return error(MALFORMED, EntryError.describe(entryLength) + " at index", expectedIndex,
+                    end - position >= LogEntry.HEADER_LENGTH ? LogEntry.index(buffer, position) : -1);
+            }
+            final long entryTerm = LogEntry.term(buffer, position);
+            if (entryTerm < previousTerm || entryTerm > term) {
+                return error(MALFORMED, "entry term between previous entry's and the frame's", term, entryTerm);
+            }
+            previousTerm = entryTerm;
+            position += entryLength;
+        }
+        if (position != end) {
+            return error(MALFORMED, "entries filling the body exactly", end - body, position - body);
+        }
+        entryBatch.wrap(buffer, body + APPEND_ENTRIES, entriesLength, count, prevIndex + 1);
+        handler.onAppendRequest(from, term, prevIndex, prevTerm, commit, entryBatch);
+        return OK;
+    }
+
+    private int clientRequest(DirectBuffer buffer, int body, int bodyLength, P from, long term,
+        MessageHandler<P> handler) {
+        if (bodyLength < CLIENT_REQUEST_COMMANDS) {
+            return bodyLengthError(CLIENT_REQUEST_COMMANDS, bodyLength);
+        }
+        final int count = buffer.getInt(body + CLIENT_REQUEST_COUNT, BYTE_ORDER);
+        final int end = body + bodyLength;
+        int position = body + CLIENT_REQUEST_COMMANDS;
+        if (count < 0 || count > (bodyLength - CLIENT_REQUEST_COMMANDS) / (4 + ClientCommand.HEADER_LENGTH)) {
+            return error(MALFORMED, "command count that fits the body", 0, count);
+        }
+        for (int i = 0; i < count; i++) {
+            if (end - position < 4) {
+                return error(MALFORMED, "command length prefix", 4, end - position);
+            }
+            final int payloadLength = buffer.getInt(position, BYTE_ORDER);
+            if (payloadLength < ClientCommand.HEADER_LENGTH || payloadLength > end - position - 4) {
+                return error(MALFORMED, "command length within the body", end - position - 4, payloadLength);
+            }
+            position += 4 + payloadLength;
+        }
+        if (position != end) {
+            return error(MALFORMED, "commands filling the body exactly", end - body, position - body);
+        }
+        commandBatch.wrap(buffer, body + CLIENT_REQUEST_COMMANDS, count);
+        handler.onClientRequest(from, term, commandBatch);
+        return OK;
+    }
+
+    private int peersResponse(DirectBuffer buffer, int body, int bodyLength, P from, long term,
+        MessageHandler<P> handler) {
+        if (bodyLength < PEERS_RESPONSE_PEERS) {
+            return bodyLengthError(PEERS_RESPONSE_PEERS, bodyLength);
+        }
+        final int count = buffer.getInt(body + PEERS_RESPONSE_COUNT, BYTE_ORDER);
+        final int end = body + bodyLength;
+        int position = body + PEERS_RESPONSE_PEERS;
+        if (count < 0 || count > bodyLength / (1 + PEERS_RESPONSE_PEER_FIXED)) {
+            return error(MALFORMED, "peer count that fits the body", 0, count);
+        }
+        for (int i = 0; i < count; i++) {
+            if (end - position < 1) {
+                return error(MALFORMED, "peer entry", 1, 0);
+            }
+            final int addressLength = buffer.getByte(position) & 0xFF;
+            final int entryLength = 1 + addressLength + PEERS_RESPONSE_PEER_FIXED;
+            if (addressLength == 0 || entryLength > end - position) {
+                return error(MALFORMED, "peer entry within the body", end - position, entryLength);
+            }
+            position += entryLength;
+        }
+        if (position != end) {
+            return error(MALFORMED, "peers filling the body exactly", end - body, position - body);
+        }
+        handler.onPeersResponse(from, term, buffer.getLong(body + PEERS_RESPONSE_REQUEST_ID, BYTE_ORDER), buffer,
+            body + PEERS_RESPONSE_PEERS, count);
+        return OK;
+    }
+
+    private int installSnapshot(DirectBuffer buffer, int body, int bodyLength, P from, long term,
+        MessageHandler<P> handler) {
+        if (bodyLength < SNAPSHOT_CONFIG) {
+            return bodyLengthError(SNAPSHOT_CONFIG, bodyLength);
+        }
+        final long snapshotIndex = buffer.getLong(body + SNAPSHOT_INDEX, BYTE_ORDER);
+        final long snapshotTerm = buffer.getLong(body + SNAPSHOT_TERM, BYTE_ORDER);
+        final long recordOffset = buffer.getLong(body + SNAPSHOT_OFFSET, BYTE_ORDER);
+        final int flags = buffer.getInt(body + SNAPSHOT_FLAGS, BYTE_ORDER);
+        final int configLength = buffer.getInt(body + SNAPSHOT_CONFIG_LENGTH, BYTE_ORDER);
+        final int recordCount = buffer.getInt(body + SNAPSHOT_RECORD_COUNT, BYTE_ORDER);
+        if (snapshotIndex < 1 || snapshotTerm < 1 || snapshotTerm > term || recordOffset < 0) {
+            return error(MALFORMED, "positive snapshot index and term <= frame term", term, snapshotTerm);
+        }
+        if (configLength < 0 || configLength > bodyLength - SNAPSHOT_CONFIG) {
+            return error(MALFORMED, "configuration length within the body", bodyLength - SNAPSHOT_CONFIG,
+                configLength);
+        }
+        final int end = body + bodyLength;
+        final int records = body + SNAPSHOT_CONFIG + configLength;
+        if (recordCount < 0 || recordCount > (end - records) / 4) {
+            return error(MALFORMED, "record count that fits the body", (end - records) / 4, recordCount);
+        }
+        int position = records;
+        for (int i = 0; i < recordCount; i++) {
+            if (end - position < 4) {
+                return error(MALFORMED, "record length prefix", 4, end - position);
+            }
+            final int recordLength = buffer.getInt(position, BYTE_ORDER);
+            if (recordLength < 0 || recordLength > end - position - 4) {
+                return error(MALFORMED, "record length within the body", end - position - 4, recordLength);
+            }
+            position += 4 + recordLength;
+        }
+        if (position != end) {
+            return error(MALFORMED, "records filling the body exactly", end - body, position - body);
+        }
+        snapshotChunk.wrap(buffer, snapshotIndex, snapshotTerm, recordOffset, (flags & SNAPSHOT_FLAG_LAST) != 0,
+            body + SNAPSHOT_CONFIG, configLength, records, recordCount);
+        handler.onInstallSnapshot(from, term, snapshotChunk);
+        return OK;
+    }
+
+    private int bodyLengthError(long expected, long actual) {
+        return error(MALFORMED, "body length", expected, actual);
+    }
+
+    private int error(int code, String what, long expected, long actual) {
+        errorWhat = what;
+        errorExpected = expected;
+        errorActual = actual;
+        return code;
+    }
+}

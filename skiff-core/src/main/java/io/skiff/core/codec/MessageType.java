@@ -1,0 +1,50 @@
+package io.skiff.core.codec;
+
+/** Frame types. Values are part of the wire format: never renumber. */
+public final class MessageType {
+    public static final int APPEND_REQUEST = 1;
+    public static final int APPEND_RESPONSE = 2;
+    public static final int HEARTBEAT = 3;
+    public static final int HEARTBEAT_RESPONSE = 4;
+    public static final int VOTE_REQUEST = 5;
+    public static final int VOTE_RESPONSE = 6;
+    public static final int PRE_VOTE_REQUEST = 7;
+    public static final int PRE_VOTE_RESPONSE = 8;
+    public static final int TIMEOUT_NOW = 9;
+    public static final int CLIENT_REQUEST = 10;
+    public static final int CLIENT_REJECT = 11;
+    public static final int READ_INDEX_REQUEST = 12;
+    public static final int READ_INDEX_RESPONSE = 13;
+    public static final int PEERS_REQUEST = 14;
+    public static final int PEERS_RESPONSE = 15;
+    public static final int INSTALL_SNAPSHOT = 16;
+    public static final int INSTALL_SNAPSHOT_RESPONSE = 17;
+
+    /** One more than the highest type, for counter arrays indexed by type. */
+    public static final int COUNT = 18;
+
+    private static final String[] NAMES = {
+        "Unknown", "AppendEntries", "AppendEntriesResponse", "Heartbeat", "HeartbeatResponse", "RequestVote",
+        "RequestVoteResponse", "PreVote", "PreVoteResponse", "TimeoutNow", "ClientRequest", "ClientReject",
+        "ReadIndex", "ReadIndexResponse", "Peers", "PeersResponse", "InstallSnapshot", "InstallSnapshotResponse"
+    };
+
+    private MessageType() {
+    }
+
+    /**
+     * @param type a frame type.
+     * @return whether a decoder knows it.
+     */
+    public static boolean isKnown(int type) {
+        return type >= APPEND_REQUEST && type < COUNT;
+    }
+
+    /**
+     * @param type a frame type.
+     * @return its name as shown in stats, e.g. {@code AppendEntries}.
+     */
+    public static String name(int type) {
+        return isKnown(type) ? NAMES[type] : NAMES[0];
+    }
+}

@@ -1,0 +1,48 @@
+package io.skiff.core.raft;
+
+import io.skiff.NodeAddress;
+
+import java.nio.charset.StandardCharsets;
+
+/** Another member as this node tracks it: its address and, while this node leads, its replication progress. */
+public final class Peer {
+    private final NodeAddress address;
+    private final byte[] addressBytes;
+    final Progress progress;
+
+    /** Whether it votes and counts toward quorum in the current configuration (else it is a learner). */
+    boolean voter;
+    /** Whether it is a voter of the outgoing configuration during a joint change. */
+    boolean oldVoter;
+    /** During an election: it granted this node its (pre-)vote. */
+    boolean granted;
+    /** During an election: it answered, granting or not. */
+    boolean answered;
+    /** Leader: it answered since the last check-quorum. */
+    boolean recentActive;
+    /** Leader: the newest heartbeat round it acknowledged. */
+    long ackedReadSeq;
+    long lastSentNs = Long.MIN_VALUE;
+    long lastReceivedNs = Long.MIN_VALUE;
+    /** Whether the transport reports a connection. */
+    boolean connected;
+
+    Peer(NodeAddress address, int maxInflightMessages, long maxInflightBytes) {
+        this.address = address;
+        this.addressBytes = address.toString().getBytes(StandardCharsets.US_ASCII);
+        this.progress = new Progress(maxInflightMessages, maxInflightBytes);
+    }
+
+    public NodeAddress address() {
+        return address;
+    }
+
+    byte[] addressBytes() {
+        return addressBytes;
+    }
+
+    @Override
+    public String toString() {
+        return address.toString();
+    }
+}

@@ -1,0 +1,33 @@
+package io.skiff.core.raft;
+
+import io.skiff.NodeAddress;
+import io.skiff.NodeState;
+import org.agrona.DirectBuffer;
+
+/**
+ * What the core reports to its runtime besides frames, synchronously on the caller's thread. Implementations
+ * queue the work; they must not call back into the core.
+ */
+public interface RaftListener {
+    void onStateChanged(NodeState from, NodeState to, long term);
+
+    /** @param leader the new leader, or {@code null} while none is known. */
+    void onLeaderChanged(NodeAddress leader, long term);
+
+    void onElectionTimeout(long term);
+
+    /**
+     * A read this node asked for through {@link RaftCore#readIndex(long)} may proceed once the state machine has
+     * applied {@code readIndex}, or failed (no leader, leadership lost).
+     */
+    void onReadIndex(long requestId, long readIndex, boolean success);
+
+    /** The leader this node forwarded commands to refused them; {@code leader} is its hint, or {@code null}. */
+    void onClientReject(NodeAddress leader);
+
+    /** The leader answered a peers request; the entries are laid out as in a PeersResponse frame. */
+    void onPeers(long requestId, DirectBuffer buffer, int offset, int count);
+
+    /** A heartbeat round trip to a peer completed. */
+    void onRpcLatency(NodeAddress peer, long latencyNs);
+}

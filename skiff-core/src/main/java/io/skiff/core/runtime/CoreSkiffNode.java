@@ -1,0 +1,311 @@
+package io.skiff.core.runtime;
+
+import io.skiff.LevelDown;
+import io.skiff.LevelUp;
+import io.skiff.NodeAddress;
+import io.skiff.NodeState;
+import io.skiff.NodeStats;
+import io.skiff.NodeStoppedException;
+import io.skiff.PeerInfo;
+import io.skiff.ReadConsistency;
+import io.skiff.Registration;
+import io.skiff.SkiffEvent;
+import io.skiff.SkiffException;
+import io.skiff.SkiffNode;
+import io.skiff.SkiffOptions;
+import io.skiff.core.kv.KvLevelDown;
+import io.skiff.core.kv.KvLevelUp;
+import io.skiff.spi.Providers;
+import io.skiff.spi.StateMachine;
+import io.skiff.spi.StateMachineContext;
+import io.skiff.spi.Storage;
+import io.skiff.spi.StorageContext;
+import io.skiff.spi.Transport;
+import io.skiff.spi.TransportContext;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * A node run by threads of its own: one for the Raft loop, one for events and completions. Starting opens storage,
+ * the state machine and the transport on the loop's thread; stopping closes them there.
+ */
+final class CoreSkiffNode implements SkiffNode {
+    /** Spins briefly, then parks up to this long: an idle node costs little CPU and wakes within it. */
+    private static final long MAX_PARK_NS = 250_000;
+    private static final int EVENT_QUEUE_EXTRA = 16_384;
+
+    private final NodeAddress address;
+    private final SkiffOptions options;
+    private final Listeners listeners = new Listeners();
+    private final KvLevelUp levelUp;
+    private final KvLevelDown levelDown;
+    private final SecureRandom secureRandom = new SecureRandom();
+
+    /** The start in progress or done, until the next stop. */
+    private CompletableFuture<Void> started;
+    private volatile Running running;
+
+    CoreSkiffNode(NodeAddress address, SkiffOptions options) {
+        this.address = address;
+        this.options = options;
+        this.levelUp = new KvLevelUp(this);
+        this.levelDown = new KvLevelDown(this);
+    }
+
+    @Override
+    public NodeAddress address() {
+        return address;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> start() {
+        if (null != started) {
+            return started;
+        }
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        started = future;
+        final EventDispatcher dispatcher = new EventDispatcher("skiff-events-" + address,
+            options.maxPendingOperations() + EVENT_QUEUE_EXTRA, listeners);
+        final Thread starter = new Thread(() -> open(dispatcher, future), "skiff-start-" + address);
+        starter.setDaemon(true);
+        starter.start();
+        return future;
+    }
+
+    private void open(EventDispatcher dispatcher, CompletableFuture<Void> future) {
+        Storage storage = null;
+        StateMachine stateMachine = null;
+        Transport transport = null;
+        try {
+            storage = options.storageProvider().orElseGet(() -> Providers.storage(options.storage()))
+                .open(new StorageContext(address, options, directory()));
+            stateMachine = options.stateMachineProvider()
+                .orElseGet(() -> Providers.stateMachine(options.stateMachine()))
+                .open(new StateMachineContext(address, options, storage));
+            final TransportEvents transportEvents = new TransportEvents(address, dispatcher);
+            transport = options.network().orElseGet(() -> Providers.transport(address.protocol()))
+                .open(new TransportContext(address, options, transportEvents));
+            final long seed = options.seed().isPresent() ? options.seed().getAsLong() ^ address.hashCode()
+                : secureRandom.nextLong();
+            final NodeAgent agent = new NodeAgent(address, options, new SystemNanoClock(), new SplittableRandom(seed),
+                secureRandom.nextLong(), transport, transportEvents, storage, stateMachine, dispatcher);
+            final AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, MAX_PARK_NS),
+                error -> { }, null, agent);
+            final Thread loop = AgentRunner.startOnThread(runner, r -> {
+                final Thread thread = new Thread(r, agent.roleName());
+                thread.setDaemon(true);
+                return thread;
+            });
+            running = new Running(agent, runner, loop, dispatcher);
+            dispatcher.publish(new SkiffEvent.Started(address));
+            dispatcher.complete(() -> future.complete(null));
+        } catch (RuntimeException e) {
+            closeQuietly(transport);
+            closeQuietly(stateMachine);
+            closeQuietly(storage);
+            dispatcher.close();
+            synchronized (this) {
+                if (started == future) {
+                    started = null;
+                }
+            }
+            future.completeExceptionally(e);
+        }
+    }
+
+    private Path directory() {
+        return options.location().resolve(address.toString().substring(1).replace('/', '_').replace(':', '_'));
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        if (null == resource) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception ignored) {
+            // Start already failed; the original cause is what the caller needs.
+        }
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> stop() {
+        final CompletableFuture<Void> starting = started;
+        if (null == starting) {
+            return CompletableFuture.completedFuture(null);
+        }
+        started = null;
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        final Thread stopper = new Thread(() -> {
+            starting.handle((ignored, failure) -> null).join();
+            final Running current = running;
+            running = null;
+            if (null != current) {
+                current.runner().close();
+                current.dispatcher().close();
+            }
+            future.complete(null);
+        }, "skiff-stop-" + address);
+        stopper.setDaemon(true);
+        stopper.start();
+        return future;
+    }
+
+    @Override
+    public void close() {
+        stop().join();
+    }
+
+    @Override
+    public LevelUp levelup() {
+        requireKv("levelup()");
+        return levelUp;
+    }
+
+    @Override
+    public LevelDown leveldown() {
+        requireKv("leveldown()");
+        return levelDown;
+    }
+
+    private void requireKv(String what) {
+        if (!"kv".equals(options.stateMachine())) {
+            throw new IllegalStateException(what + " needs the 'kv' state machine, but this node runs '"
+                + options.stateMachine() + "'; use command() and query() instead");
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<byte[]> command(byte[] command) {
+        if (null == command) {
+            throw new NullPointerException("command");
+        }
+        if (command.length > options.maxCommandBytes()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("command of " + command.length
+                + " bytes exceeds maxCommandBytes (" + options.maxCommandBytes() + ")"));
+        }
+        return (CompletableFuture<byte[]>)(CompletableFuture<?>)submit(Operation.command(command.clone()));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<byte[]> query(byte[] query, ReadConsistency consistency) {
+        if (null == query || null == consistency) {
+            throw new NullPointerException(null == query ? "query" : "consistency");
+        }
+        return (CompletableFuture<byte[]>)(CompletableFuture<?>)submit(Operation.query(query.clone(), consistency));
+    }
+
+    @Override
+    public CompletableFuture<Void> join(String peer) {
+        return CompletableFuture.failedFuture(new SkiffException("join(" + peer + ") is not available yet: "
+            + "membership changes by joint consensus arrive with the membership release"));
+    }
+
+    @Override
+    public CompletableFuture<Void> leave(String peer) {
+        return CompletableFuture.failedFuture(new SkiffException("leave(" + peer + ") is not available yet: "
+            + "membership changes by joint consensus arrive with the membership release"));
+    }
+
+    @Override
+    public NodeStats stats() {
+        final Running current = running;
+        if (null == current) {
+            final Map<String, Long> none = Map.of();
+            return new NodeStats(address, NodeState.STOPPED, 0, null, 0, 0, 0, 0, 0, 0, none, none, none);
+        }
+        final NodeAgent.Status status = current.agent().status();
+        final NodeCounters counters = current.agent().counters();
+        final Map<String, Long> others = counters.others();
+        others.put("eventsDropped", current.dispatcher().droppedEvents());
+        return new NodeStats(address, state(), status.term(), status.leader(), status.firstIndex(),
+            status.lastIndex(), status.commitIndex(), status.appliedIndex(), counters.get(NodeCounters.MESSAGES_SENT),
+            counters.get(NodeCounters.MESSAGES_RECEIVED), counters.rpcs(true), counters.rpcs(false), others);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<List<PeerInfo>> peers() {
+        return (CompletableFuture<List<PeerInfo>>)(CompletableFuture<?>)submit(Operation.peers());
+    }
+
+    @Override
+    public long term() {
+        final Running current = running;
+        return null == current ? 0 : current.agent().status().term();
+    }
+
+    @Override
+    public NodeState state() {
+        final Running current = running;
+        if (null == current || !current.loop().isAlive()) {
+            return NodeState.STOPPED;
+        }
+        return current.agent().status().state();
+    }
+
+    @Override
+    public Optional<NodeAddress> leader() {
+        final Running current = running;
+        return null == current ? Optional.empty() : Optional.ofNullable(current.agent().status().leader());
+    }
+
+    @Override
+    public void weaken(Duration duration) {
+        if (null == duration || duration.isNegative()) {
+            throw new IllegalArgumentException("weaken needs a non-negative duration, got " + duration);
+        }
+        submit(Operation.weaken(duration.toNanos()));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<Void> readConsensus() {
+        return (CompletableFuture<Void>)(CompletableFuture<?>)submit(Operation.readConsensus());
+    }
+
+    @Override
+    public <E extends SkiffEvent> Registration on(Class<E> type, Consumer<? super E> listener) {
+        if (null == type || null == listener) {
+            throw new NullPointerException(null == type ? "type" : "listener");
+        }
+        return listeners.add(type, listener);
+    }
+
+    private CompletableFuture<Object> submit(Operation operation) {
+        final Running current = running;
+        if (null == current || !current.loop().isAlive()) {
+            final RuntimeException failure = null == current ? null : current.agent().failure();
+            return CompletableFuture.failedFuture(new NodeStoppedException("the node " + address + " is not running"
+                + (null == failure ? "; call start() first" : ": " + failure.getMessage()), false));
+        }
+        if (!current.agent().submit(operation)) {
+            return CompletableFuture.failedFuture(new SkiffException("the node " + address + " has "
+                + options.maxPendingOperations() + " operations pending (maxPendingOperations); retry later"));
+        }
+        LockSupport.unpark(current.loop());
+        return operation.future;
+    }
+
+    @Override
+    public String toString() {
+        return "SkiffNode[" + address + ", " + state() + "]";
+    }
+
+    private record Running(NodeAgent agent, AgentRunner runner, Thread loop, EventDispatcher dispatcher) {
+    }
+}
