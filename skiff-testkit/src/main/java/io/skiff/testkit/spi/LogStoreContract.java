@@ -112,7 +112,7 @@ public abstract class LogStoreContract extends StorageContract {
         append(log, 1, 10, 3);
         final List<Entry> read = new ArrayList<>();
 
-        final int count = log.read(4, 7, Integer.MAX_VALUE, (index, term, entry) -> read.add(entry(index, term, entry)));
+        final int count = log.read(4, 7, Integer.MAX_VALUE, into(read));
 
         assertThat(count).isEqualTo(4);
         assertThat(read).containsExactly(new Entry(4, 3, "entry-4"), new Entry(5, 3, "entry-5"),
@@ -125,7 +125,7 @@ public abstract class LogStoreContract extends StorageContract {
         append(log, 1, 3, 1);
         final List<Entry> read = new ArrayList<>();
 
-        final int count = log.read(1, 3, 1, (index, term, entry) -> read.add(entry(index, term, entry)));
+        final int count = log.read(1, 3, 1, into(read));
 
         assertThat(count).isEqualTo(1);
         assertThat(read).containsExactly(new Entry(1, 1, "entry-1"));
@@ -286,7 +286,7 @@ public abstract class LogStoreContract extends StorageContract {
 
         long next = 1;
         while (next <= log.lastIndex()) {
-            next += log.read(next, log.lastIndex(), 1000, (index, term, entry) -> read.add(entry(index, term, entry)));
+            next += log.read(next, log.lastIndex(), 1000, into(read));
         }
 
         assertThat(read).hasSize(2000);
@@ -369,13 +369,16 @@ public abstract class LogStoreContract extends StorageContract {
     protected static List<Entry> readAll(LogStore log) {
         final List<Entry> read = new ArrayList<>();
         if (log.firstIndex() <= log.lastIndex()) {
-            log.read(log.firstIndex(), log.lastIndex(), Integer.MAX_VALUE,
-                (index, term, entry) -> read.add(entry(index, term, entry)));
+            log.read(log.firstIndex(), log.lastIndex(), Integer.MAX_VALUE, into(read));
         }
         return read;
     }
 
-    private static Entry entry(long index, long term, ByteBuffer entry) {
-        return new Entry(index, term, text(entry));
+    /**
+     * @param read where to collect entries.
+     * @return a handler that adds each entry read, decoded, to {@code read}.
+     */
+    protected static LogStore.EntryHandler into(List<Entry> read) {
+        return (index, term, entry) -> read.add(new Entry(index, term, text(entry)));
     }
 }
