@@ -1,0 +1,218 @@
+package io.skiff.testkit;
+
+import io.skiff.NodeAddress;
+import io.skiff.spi.FrameHandler;
+import io.skiff.spi.SendResult;
+import io.skiff.spi.Transport;
+import io.skiff.spi.TransportListener;
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * One node's endpoint on an {@link InMemoryNetwork}: a {@code /mem/NAME} address with an inbox that any number of
+ * senders copy frames into and this node's loop drains.
+ *
+ * <p>The inbox is an Agrona {@link ManyToOneRingBuffer}: senders on different threads claim space in it without
+ * locks, and {@link #poll} hands each frame to the handler as a view of the ring itself, so neither side allocates
+ * per frame. The connection state (links) is changed only under the network's lock; the send path reads it through
+ * a concurrent map and volatile fields.
+ */
+final class MemoryTransport implements Transport {
+    private static final int FRAME_TYPE_ID = 1;
+
+    private final InMemoryNetwork network;
+    private final NodeAddress address;
+    private final TransportListener listener;
+    private final ManyToOneRingBuffer inbox;
+    private final ByteBuffer frameView;
+    private final MessageHandler inboxHandler = this::onInboxMessage;
+    private final ConcurrentMap<NodeAddress, Link> links = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+    private FrameHandler frameHandler;
+
+    MemoryTransport(InMemoryNetwork network, NodeAddress address, TransportListener listener, int inboxCapacity) {
+        this.network = network;
+        this.address = address;
+        this.listener = listener;
+        final ByteBuffer inboxBytes = BufferUtil.allocateDirectAligned(
+            inboxCapacity + RingBufferDescriptor.TRAILER_LENGTH, BitUtil.CACHE_LINE_LENGTH);
+        this.inbox = new ManyToOneRingBuffer(new UnsafeBuffer(inboxBytes));
+        this.frameView = inboxBytes.duplicate();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A frame to a peer that is open and connected but cut off by a fault is dropped silently, as a real network
+     * drops it: the result is {@link SendResult#SENT} and the network counts it in
+     * {@link InMemoryNetwork#droppedFrames()}.
+     */
+    @Override
+    public SendResult send(NodeAddress peer, ByteBuffer frame) {
+        final int length = frame.remaining();
+        if (length > inbox.maxMsgLength()) {
+            throw new IllegalArgumentException("frame from " + address + " to " + peer + " is too long: expected at "
+                + "most " + inbox.maxMsgLength() + " bytes (maxFrameLength), actual " + length);
+        }
+        if (closed) {
+            return SendResult.CLOSED;
+        }
+        final Link link = links.get(peer);
+        if (null == link) {
+            return SendResult.NOT_CONNECTED;
+        }
+        final MemoryTransport destination = link.destination();
+        if (null == destination) {
+            return SendResult.NOT_CONNECTED;
+        }
+        if (network.cuts(address, peer)) {
+            network.countDroppedFrame();
+            return SendResult.SENT;
+        }
+        return destination.deliver(frame, length) ? SendResult.SENT : SendResult.BACK_PRESSURED;
+    }
+
+    @Override
+    public int poll(FrameHandler handler, int frameLimit) {
+        if (closed || frameLimit <= 0) {
+            return 0;
+        }
+        frameHandler = handler;
+        try {
+            return inbox.read(inboxHandler, frameLimit);
+        } finally {
+            frameHandler = null;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The listener hears {@code onConnected(peer)} as soon as the peer is open and not cut off, which may be
+     * during this call.
+     */
+    @Override
+    public void connect(NodeAddress peer) {
+        network.connect(this, peer);
+    }
+
+    @Override
+    public void disconnect(NodeAddress peer) {
+        network.disconnect(this, peer);
+    }
+
+    @Override
+    public int maxFrameLength() {
+        return inbox.maxMsgLength();
+    }
+
+    /** Closes the endpoint: peers connected to it hear it disconnect, and frames still in the inbox are lost. */
+    @Override
+    public void close() {
+        network.close(this);
+    }
+
+    @Override
+    public String toString() {
+        return "MemoryTransport{" + address + (closed ? ", closed" : "") + "}";
+    }
+
+    NodeAddress address() {
+        return address;
+    }
+
+    TransportListener listener() {
+        return listener;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Under the network's lock. */
+    void markClosed() {
+        closed = true;
+        links.clear();
+    }
+
+    /** Under the network's lock. */
+    Link link(NodeAddress peer) {
+        return links.get(peer);
+    }
+
+    /** Under the network's lock. */
+    Link addLink(NodeAddress peer) {
+        return links.computeIfAbsent(peer, Link::new);
+    }
+
+    /** Under the network's lock. */
+    Link removeLink(NodeAddress peer) {
+        return links.remove(peer);
+    }
+
+    /** Under the network's lock. */
+    Collection<Link> links() {
+        return links.values();
+    }
+
+    private boolean deliver(ByteBuffer frame, int length) {
+        final int index = inbox.tryClaim(FRAME_TYPE_ID, length);
+        if (index < 0) {
+            return false;
+        }
+        inbox.buffer().putBytes(index, frame, frame.position(), length);
+        inbox.commit(index);
+        return true;
+    }
+
+    private void onInboxMessage(int typeId, MutableDirectBuffer buffer, int index, int length) {
+        frameView.clear();
+        frameView.position(index).limit(index + length);
+        frameHandler.onFrame(frameView);
+    }
+
+    /**
+     * This endpoint's view of one peer it called {@link #connect} for: where frames go, and the connection state
+     * its listener was last told. Both change only under the network's lock.
+     */
+    static final class Link {
+        private final NodeAddress peer;
+        private volatile MemoryTransport destination;
+        private boolean reportedUp;
+
+        Link(NodeAddress peer) {
+            this.peer = peer;
+        }
+
+        NodeAddress peer() {
+            return peer;
+        }
+
+        /** @return the peer's endpoint while it is open, else {@code null}. */
+        MemoryTransport destination() {
+            return destination;
+        }
+
+        void destination(MemoryTransport endpoint) {
+            destination = endpoint;
+        }
+
+        boolean reportedUp() {
+            return reportedUp;
+        }
+
+        void reportedUp(boolean up) {
+            reportedUp = up;
+        }
+    }
+}

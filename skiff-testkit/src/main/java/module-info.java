@@ -1,0 +1,17 @@
+/**
+ * Testing Skiff clusters in one JVM: the in-memory network with faults, and contract tests for storage providers.
+ *
+ * @provides io.skiff.spi.TransportProvider the JVM-wide default in-memory network, protocol {@code mem}
+ */
+module io.skiff.testkit {
+    requires transitive io.skiff;
+    requires io.skiff.core;
+    requires org.agrona;
+    requires org.junit.jupiter.api;
+    requires org.assertj.core;
+
+    exports io.skiff.testkit;
+    exports io.skiff.testkit.spi;
+
+    provides io.skiff.spi.TransportProvider with io.skiff.testkit.DefaultMemoryNetworkProvider;
+}
