@@ -54,8 +54,11 @@ public final class SkiffOptions {
     public static final int DEFAULT_MIN_LOG_RETENTION = 100;
     /** Default {@link #maxPendingOperations()}: commands and reads a node accepts before it pushes back. */
     public static final int DEFAULT_MAX_PENDING_OPERATIONS = 65_536;
-    /** Default {@link #maxCommandBytes()}: 1 MiB. */
-    public static final int DEFAULT_MAX_COMMAND_BYTES = 1024 * 1024;
+    /**
+     * Default {@link #maxCommandBytes()}: 64 KiB, so that a command fits one frame of the default transports (Aeron
+     * with 1 MiB terms carries 128 KiB); larger commands need a transport configured for larger frames.
+     */
+    public static final int DEFAULT_MAX_COMMAND_BYTES = 64 * 1024;
     /** Default {@link #clusterId()}. */
     public static final String DEFAULT_CLUSTER_ID = "skiff";
     /** Default {@link #storage()}: in memory. */
