@@ -263,6 +263,17 @@ public final class RaftCore implements MessageHandler<Peer> {
     }
 
     /**
+     * Starts an election now, as if the election timer had fired (etcd's {@code Campaign}); a leader, a learner or
+     * a node outside the configuration does nothing.
+     */
+    public void campaign() {
+        if (role != Role.LEADER && selfVoter) {
+            campaign(config.preVote(), false);
+            reportChanges();
+        }
+    }
+
+    /**
      * Appends a command to the log if this node leads.
      *
      * @return the entry's index, or {@link #NOT_LEADER}.
