@@ -174,7 +174,7 @@ public final class AeronTransport implements Transport {
             throw new IllegalArgumentException("frame of " + length + " bytes to " + peer + " is longer than "
                 + "maxFrameLength " + maxFrameLength + " (termLength " + options.termLength() + " / 8)");
         }
-        if (closed || aeron.isClosed()) {
+        if (closed || isClientGone()) {
             counters.onClosed();
             return SendResult.CLOSED;
         }
@@ -202,7 +202,7 @@ public final class AeronTransport implements Transport {
         if (closed || frameLimit <= 0) {
             return 0;
         }
-        if (aeron.isClosed()) {
+        if (isClientGone()) {
             reportClientLoss();
             return 0;
         }
@@ -356,7 +356,7 @@ public final class AeronTransport implements Transport {
         if (Publication.MAX_POSITION_EXCEEDED == result) {
             counters.onMaxPositionExceeded();
             replacePublication(link, "reached its maximum position");
-        } else if (aeron.isClosed()) {
+        } else if (isClientGone()) {
             counters.onClosed();
             return SendResult.CLOSED;
         } else {
@@ -456,6 +456,14 @@ public final class AeronTransport implements Transport {
             counters.onDisconnected();
             listener.onDisconnected(link.peer);
         }
+    }
+
+    /**
+     * @return whether the Aeron client stopped: closed, or terminated by its conductor after the driver timed it out
+     * or it was not invoked within the driver's client liveness timeout.
+     */
+    private boolean isClientGone() {
+        return aeron.isClosed() || clientConductor.isClosed();
     }
 
     private void reportClientLoss() {

@@ -47,6 +47,9 @@ final class SharedMediaDriver {
     private SharedMediaDriver(Path key, Path directory, AeronTransportOptions options) {
         this.key = key;
         this.directory = directory;
+        // A fresh directory cannot hold anything worth keeping. A configured one might be a running driver's, so
+        // Aeron is left to check that none is active there before it deletes the directory.
+        final boolean fresh = null == key;
         final MediaDriver.Context context = new MediaDriver.Context()
             .aeronDirectoryName(directory.toString())
             .threadingMode(ThreadingMode.SHARED)
@@ -55,7 +58,7 @@ final class SharedMediaDriver {
             .conductorIdleStrategy(idleStrategy(options.idleStrategy()))
             .senderIdleStrategy(idleStrategy(options.idleStrategy()))
             .receiverIdleStrategy(idleStrategy(options.idleStrategy()))
-            .dirDeleteOnStart(true)
+            .dirDeleteOnStart(fresh)
             .dirDeleteOnShutdown(true)
             .warnIfDirectoryExists(false)
             .termBufferSparseFile(true)
@@ -69,7 +72,9 @@ final class SharedMediaDriver {
         try {
             driver = MediaDriver.launch(context);
         } catch (RuntimeException e) {
-            context.close();
+            // Closing deletes the directory when dirDeleteOnShutdown is set: never a configured one that a running
+            // driver may own (Aeron refuses to start there before it creates anything).
+            context.dirDeleteOnShutdown(fresh).close();
             throw new SkiffException("cannot start the embedded Aeron media driver in " + directory + ": " + e, e);
         }
     }

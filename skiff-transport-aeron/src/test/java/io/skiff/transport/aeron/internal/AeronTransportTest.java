@@ -295,14 +295,39 @@ class AeronTransportTest {
     }
 
     @Test
+    void anEmbeddedDriverRefusesTheDirectoryOfARunningDriver(@TempDir Path directory) {
+        try (MediaDriver running = launchDriver(directory)) {
+            final AeronTransportOptions options = AeronTransportOptions.builder()
+                .driverDirectory(Path.of(running.aeronDirectoryName()))
+                .build();
+
+            assertThatThrownBy(() -> track(open(freeAddress(), options, new RecordingListener())))
+                .isInstanceOf(SkiffException.class)
+                .hasMessageContaining("cannot start the embedded Aeron media driver in " + running.aeronDirectoryName())
+                .hasMessageContaining("Active media driver");
+            assertThat(Path.of(running.aeronDirectoryName())).isDirectoryContaining("glob:**cnc.dat");
+        }
+        assertThat(SharedMediaDriver.runningCount()).isZero();
+    }
+
+    @Test
+    void anEmbeddedDriverInAConfiguredDirectoryIsSharedAndRemovedAfterTheLast(@TempDir Path directory) {
+        final Path driverDirectory = directory.resolve("embedded");
+        final AeronTransportOptions options = AeronTransportOptions.builder().driverDirectory(driverDirectory).build();
+        final AeronTransport a = openOnFreePort(options, new RecordingListener());
+        final AeronTransport b = openOnFreePort(options, new RecordingListener());
+
+        assertThat(a.driverDirectory()).isEqualTo(driverDirectory);
+        assertThat(b.driverDirectory()).isEqualTo(driverDirectory);
+        assertThat(SharedMediaDriver.runningCount()).isEqualTo(1);
+        a.close();
+        b.close();
+        assertThat(driverDirectory).doesNotExist();
+    }
+
+    @Test
     void anExternalDriverIsUsedWhenConfigured(@TempDir Path directory) {
-        final MediaDriver.Context context = new MediaDriver.Context()
-            .aeronDirectoryName(directory.resolve("driver").toString())
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy())
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true);
-        try (MediaDriver driver = MediaDriver.launch(context)) {
+        try (MediaDriver driver = launchDriver(directory)) {
             final AeronTransportOptions options = AeronTransportOptions.builder()
                 .externalDriver(Path.of(driver.aeronDirectoryName()))
                 .build();
@@ -354,6 +379,15 @@ class AeronTransportTest {
         pollUntil(() -> readOnly.size() == 2, "both frames arrived", inspect, b);
 
         assertThat(readOnly).containsExactly(true, true);
+    }
+
+    private static MediaDriver launchDriver(Path directory) {
+        return MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(directory.resolve("driver").toString())
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(new BackoffIdleStrategy())
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true));
     }
 
     private AeronTransport track(AeronTransport transport) {

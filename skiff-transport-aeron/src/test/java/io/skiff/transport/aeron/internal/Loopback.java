@@ -48,13 +48,16 @@ final class Loopback {
         return AeronTransport.open(new TransportContext(address, skiffOptions, listener));
     }
 
-    /** Opens a transport on a free port, trying other ports when another process took the one picked. */
+    /** Opens a transport on a free port, trying other ports when another process took the one picked meanwhile. */
     static AeronTransport openOnFreePort(AeronTransportOptions options, TransportListener listener) {
         SkiffException last = null;
         for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
             try {
                 return open(freeAddress(), options, listener);
             } catch (SkiffException e) {
+                if (!e.getMessage().contains("cannot listen on")) {
+                    throw e;
+                }
                 last = e;
             }
         }
