@@ -12,8 +12,9 @@ import java.util.Optional;
  * {@link io.skiff.SkiffOptions.Builder#providerOptions(Object)} and read by the transport through
  * {@link io.skiff.SkiffOptions#providerOptions(Class)}; without them every default applies.
  *
- * <p>Immutable; built and validated by {@link #builder()}. Every setter checks its own value and {@link Builder#build()}
- * checks the combination, throwing {@link InvalidOptionsException} with a message that names the option and value.
+ * <p>Immutable; built and validated by {@link #builder()}. Every setter checks its own value and
+ * {@link Builder#build()} checks the combination, throwing {@link InvalidOptionsException} with a message that
+ * names the option and value.
  *
  * <p>Which settings reach the media driver: the term length, MTU and linger are set per publication (in its channel),
  * so nodes of one process may differ in them. The idle strategy is the embedded driver's, and the driver is shared
@@ -158,7 +159,8 @@ public final class AeronTransportOptions {
 
     @Override
     public int hashCode() {
-        return Objects.hash(embeddedDriver, driverDirectory, termLength, mtu, idleStrategy, publicationLinger, streamId);
+        return Objects.hash(
+            embeddedDriver, driverDirectory, termLength, mtu, idleStrategy, publicationLinger, streamId);
     }
 
     @Override
