@@ -1,0 +1,185 @@
+package io.skiff.transport.aeron.internal;
+
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.skiff.SkiffException;
+import io.skiff.spi.TransportListener;
+import io.skiff.transport.aeron.AeronIdleStrategy;
+import io.skiff.transport.aeron.AeronTransportOptions;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An embedded media driver shared by the transports of one process, counted by reference: the first transport to
+ * acquire it starts it, the last to release it stops it, and stopping deletes its directory.
+ *
+ * <p>Drivers are keyed by the configured directory; transports without one share a driver in a fresh directory
+ * named after the process id and a random suffix, so that two processes (or two test runs) never meet in one.
+ * The settings suit small machines: one driver thread for conductor, sender and receiver (SHARED), an idle
+ * strategy that backs off by default, sparse term files and a 1 MiB counters buffer.
+ */
+final class SharedMediaDriver {
+    /** Counters values buffer: 1 MiB is ample for a handful of nodes and keeps the CnC file small. */
+    static final int COUNTERS_BUFFER_LENGTH = 1024 * 1024;
+
+    private static final Map<Path, SharedMediaDriver> RUNNING = new HashMap<>();
+
+    private final Path key;
+    private final Path directory;
+    private final CopyOnWriteArrayList<TransportListener> listeners = new CopyOnWriteArrayList<>();
+    private final Set<String> claimedEndpoints = new HashSet<>();
+    private final MediaDriver driver;
+    private int references;
+
+    private SharedMediaDriver(Path key, Path directory, AeronTransportOptions options) {
+        this.key = key;
+        this.directory = directory;
+        // A fresh directory cannot hold anything worth keeping. A configured one might be a running driver's, so
+        // Aeron is left to check that none is active there before it deletes the directory.
+        final boolean fresh = null == key;
+        final MediaDriver.Context context = new MediaDriver.Context()
+            .aeronDirectoryName(directory.toString())
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(idleStrategy(options.idleStrategy()))
+            .sharedNetworkIdleStrategy(idleStrategy(options.idleStrategy()))
+            .conductorIdleStrategy(idleStrategy(options.idleStrategy()))
+            .senderIdleStrategy(idleStrategy(options.idleStrategy()))
+            .receiverIdleStrategy(idleStrategy(options.idleStrategy()))
+            .dirDeleteOnStart(fresh)
+            .dirDeleteOnShutdown(true)
+            .warnIfDirectoryExists(false)
+            .termBufferSparseFile(true)
+            .counterValuesBufferLength(COUNTERS_BUFFER_LENGTH)
+            .publicationTermBufferLength(options.termLength())
+            // Skiff opens no IPC publication; a small default keeps a stray one from mapping Aeron's 64 MiB.
+            .ipcTermBufferLength(options.termLength())
+            .mtuLength(options.mtu())
+            .publicationLingerTimeoutNs(options.publicationLinger().toNanos())
+            .errorHandler(this::onError);
+        try {
+            driver = MediaDriver.launch(context);
+        } catch (RuntimeException e) {
+            // Closing deletes the directory when dirDeleteOnShutdown is set: never a configured one that a running
+            // driver may own (Aeron refuses to start there before it creates anything).
+            context.dirDeleteOnShutdown(fresh).close();
+            throw new SkiffException("cannot start the embedded Aeron media driver in " + directory + ": " + e, e);
+        }
+    }
+
+    /**
+     * Takes a reference to the process's embedded driver for these options, starting it when none runs.
+     *
+     * @param options  the transport's options; the first transport's idle strategy is the driver's.
+     * @param listener told of the driver's errors while the reference is held.
+     * @return the driver.
+     * @throws SkiffException when the driver cannot start.
+     */
+    static SharedMediaDriver acquire(AeronTransportOptions options, TransportListener listener) {
+        final Path key = options.driverDirectory().orElse(null);
+        synchronized (RUNNING) {
+            SharedMediaDriver shared = RUNNING.get(key);
+            if (null == shared) {
+                shared = new SharedMediaDriver(key, null == key ? freshDirectory() : key, options);
+                RUNNING.put(key, shared);
+            }
+            shared.references++;
+            shared.listeners.add(listener);
+            return shared;
+        }
+    }
+
+    /**
+     * Gives back a reference; the last one stops the driver, which deletes its directory.
+     *
+     * @param listener the listener passed to {@link #acquire}.
+     */
+    void release(TransportListener listener) {
+        synchronized (RUNNING) {
+            listeners.remove(listener);
+            if (--references == 0) {
+                RUNNING.remove(key);
+                driver.close();
+            }
+        }
+    }
+
+    /**
+     * Claims an endpoint to listen on. One driver would let two subscriptions share an endpoint and split its
+     * traffic, so two nodes of this process must be stopped here; across processes the socket bind fails instead.
+     *
+     * @param endpoint the {@code HOST:PORT} endpoint.
+     * @return {@code false} when another transport on this driver listens on it.
+     */
+    boolean claimEndpoint(String endpoint) {
+        synchronized (RUNNING) {
+            return claimedEndpoints.add(endpoint);
+        }
+    }
+
+    /** @param endpoint an endpoint claimed with {@link #claimEndpoint}, to give back. */
+    void releaseEndpoint(String endpoint) {
+        synchronized (RUNNING) {
+            claimedEndpoints.remove(endpoint);
+        }
+    }
+
+    /** @return the driver's directory, for the clients of this process to connect to. */
+    Path directory() {
+        return directory;
+    }
+
+    /** @return the number of embedded drivers running in this process. */
+    static int runningCount() {
+        synchronized (RUNNING) {
+            return RUNNING.size();
+        }
+    }
+
+    /**
+     * Maps an idle strategy name to a new instance; instances keep state, so each agent gets its own.
+     *
+     * @param strategy the configured strategy.
+     * @return a new idle strategy.
+     */
+    static IdleStrategy idleStrategy(AeronIdleStrategy strategy) {
+        switch (strategy) {
+            case SLEEP:
+                return new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1));
+            case YIELD:
+                return new YieldingIdleStrategy();
+            case BUSY_SPIN:
+                return new BusySpinIdleStrategy();
+            default:
+                return new BackoffIdleStrategy();
+        }
+    }
+
+    private void onError(Throwable error) {
+        for (TransportListener listener : listeners) {
+            listener.onWarning("embedded Aeron media driver in " + directory + ": " + error, error);
+        }
+    }
+
+    private static Path freshDirectory() {
+        // /dev/shm keeps the mapped logs in memory; on a disk the kernel would write them back and compete with
+        // the Raft log's fsyncs.
+        final Path shm = Path.of("/dev/shm");
+        final Path base = Files.isDirectory(shm) && Files.isWritable(shm)
+            ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+        return base.resolve("skiff-aeron-" + ProcessHandle.current().pid() + "-"
+            + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+    }
+}
