@@ -3,6 +3,7 @@ package io.skiff.spi;
 import io.skiff.NodeAddress;
 
 import java.nio.ByteBuffer;
+import java.util.Map;
 
 /**
  * Moves opaque frames between nodes. The node's loop is its only caller, so an implementation needs no locking for
@@ -47,6 +48,16 @@ public interface Transport extends AutoCloseable {
      * @param peer the peer.
      */
     void disconnect(NodeAddress peer);
+
+    /**
+     * Counters the transport keeps (sends by outcome, bytes, reconnects, ...), shown in the node's
+     * {@link io.skiff.NodeStats#counters()} with the prefix {@code transport.}. Called from any thread.
+     *
+     * @return counter values by name; empty by default.
+     */
+    default Map<String, Long> stats() {
+        return Map.of();
+    }
 
     /** @return the longest frame {@link #send} accepts, in bytes. */
     int maxFrameLength();

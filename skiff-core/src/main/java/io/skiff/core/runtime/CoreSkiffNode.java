@@ -108,7 +108,7 @@ final class CoreSkiffNode implements SkiffNode {
                 thread.setDaemon(true);
                 return thread;
             });
-            running = new Running(agent, runner, loop, dispatcher);
+            running = new Running(agent, runner, loop, dispatcher, transport);
             dispatcher.publish(new SkiffEvent.Started(address));
             dispatcher.complete(() -> future.complete(null));
         } catch (RuntimeException e) {
@@ -232,6 +232,7 @@ final class CoreSkiffNode implements SkiffNode {
         final NodeCounters counters = current.agent().counters();
         final Map<String, Long> others = counters.others();
         others.put("eventsDropped", current.dispatcher().droppedEvents());
+        current.transport().stats().forEach((name, value) -> others.put("transport." + name, value));
         return new NodeStats(address, state(), status.term(), status.leader(), status.firstIndex(),
             status.lastIndex(), status.commitIndex(), status.appliedIndex(), counters.get(NodeCounters.MESSAGES_SENT),
             counters.get(NodeCounters.MESSAGES_RECEIVED), counters.rpcs(true), counters.rpcs(false), others);
@@ -306,6 +307,7 @@ final class CoreSkiffNode implements SkiffNode {
         return "SkiffNode[" + address + ", " + state() + "]";
     }
 
-    private record Running(NodeAgent agent, AgentRunner runner, Thread loop, EventDispatcher dispatcher) {
+    private record Running(NodeAgent agent, AgentRunner runner, Thread loop, EventDispatcher dispatcher,
+        Transport transport) {
     }
 }

@@ -299,6 +299,11 @@ public final class AeronTransport implements Transport {
         return counters;
     }
 
+    @Override
+    public Map<String, Long> stats() {
+        return counters.asMap();
+    }
+
     /** @return this node's own address, on whose endpoint it listens. */
     public NodeAddress localAddress() {
         return localAddress;

@@ -1,5 +1,7 @@
 package io.skiff.transport.aeron.internal;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -130,5 +132,22 @@ public final class AeronTransportCounters {
     private static void increment(AtomicLong counter, long delta) {
         // Single writer: an ordered store publishes the new value without a locked instruction.
         counter.lazySet(counter.get() + delta);
+    }
+
+    /** @return every count by name, as shown in the node's stats. */
+    public Map<String, Long> asMap() {
+        final Map<String, Long> map = new LinkedHashMap<>();
+        map.put("framesSent", framesSent());
+        map.put("bytesSent", bytesSent());
+        map.put("notConnected", notConnected());
+        map.put("backPressured", backPressured());
+        map.put("adminActions", adminActions());
+        map.put("closed", closed());
+        map.put("maxPositionExceeded", maxPositionExceeded());
+        map.put("framesReceived", framesReceived());
+        map.put("bytesReceived", bytesReceived());
+        map.put("connects", connects());
+        map.put("disconnects", disconnects());
+        return map;
     }
 }
