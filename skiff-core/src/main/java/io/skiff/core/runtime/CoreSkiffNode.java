@@ -22,44 +22,39 @@ import io.skiff.spi.Storage;
 import io.skiff.spi.StorageContext;
 import io.skiff.spi.Transport;
 import io.skiff.spi.TransportContext;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.SystemNanoClock;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * A node run by threads of its own: one for the Raft loop, one for events and completions. Starting opens storage,
- * the state machine and the transport on the loop's thread; stopping closes them there.
+ * A node as the API sees it. Its {@link NodeHost} decides what it runs on: by default a loop thread and an event
+ * thread of its own; in a simulation, one shared thread in virtual time. Starting opens storage, the state machine
+ * and the transport; stopping closes them on the loop.
  */
 final class CoreSkiffNode implements SkiffNode {
-    /** Spins briefly, then parks up to this long: an idle node costs little CPU and wakes within it. */
-    private static final long MAX_PARK_NS = 250_000;
     private static final int EVENT_QUEUE_EXTRA = 16_384;
 
     private final NodeAddress address;
     private final SkiffOptions options;
+    private final NodeHost host;
     private final Listeners listeners = new Listeners();
     private final KvLevelUp levelUp;
     private final KvLevelDown levelDown;
-    private final SecureRandom secureRandom = new SecureRandom();
 
     /** The start in progress or done, until the next stop. */
     private CompletableFuture<Void> started;
     private volatile Running running;
 
-    CoreSkiffNode(NodeAddress address, SkiffOptions options) {
+    CoreSkiffNode(NodeAddress address, SkiffOptions options, NodeHost host) {
         this.address = address;
         this.options = options;
+        this.host = host;
         this.levelUp = new KvLevelUp(this);
         this.levelDown = new KvLevelDown(this);
     }
@@ -76,15 +71,13 @@ final class CoreSkiffNode implements SkiffNode {
         }
         final CompletableFuture<Void> future = new CompletableFuture<>();
         started = future;
-        final EventDispatcher dispatcher = new EventDispatcher("skiff-events-" + address,
-            options.maxPendingOperations() + EVENT_QUEUE_EXTRA, listeners);
-        final Thread starter = new Thread(() -> open(dispatcher, future), "skiff-start-" + address);
-        starter.setDaemon(true);
-        starter.start();
+        final NodeHost.HostedEvents events = host.events(address, options.maxPendingOperations() + EVENT_QUEUE_EXTRA,
+            listeners);
+        host.execute("skiff-start-" + address, () -> open(events, future));
         return future;
     }
 
-    private void open(EventDispatcher dispatcher, CompletableFuture<Void> future) {
+    private void open(NodeHost.HostedEvents events, CompletableFuture<Void> future) {
         Storage storage = null;
         StateMachine stateMachine = null;
         Transport transport = null;
@@ -94,28 +87,20 @@ final class CoreSkiffNode implements SkiffNode {
             stateMachine = options.stateMachineProvider()
                 .orElseGet(() -> Providers.stateMachine(options.stateMachine()))
                 .open(new StateMachineContext(address, options, storage));
-            final TransportEvents transportEvents = new TransportEvents(address, dispatcher);
+            final TransportEvents transportEvents = new TransportEvents(address, events);
             transport = options.network().orElseGet(() -> Providers.transport(address.protocol()))
                 .open(new TransportContext(address, options, transportEvents));
-            final long seed = options.seed().isPresent() ? options.seed().getAsLong() ^ address.hashCode()
-                : secureRandom.nextLong();
-            final NodeAgent agent = new NodeAgent(address, options, new SystemNanoClock(), new SplittableRandom(seed),
-                secureRandom.nextLong(), transport, transportEvents, storage, stateMachine, dispatcher);
-            final AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, MAX_PARK_NS),
-                error -> { }, null, agent);
-            final Thread loop = AgentRunner.startOnThread(runner, r -> {
-                final Thread thread = new Thread(r, agent.roleName());
-                thread.setDaemon(true);
-                return thread;
-            });
-            running = new Running(agent, runner, loop, dispatcher, transport);
-            dispatcher.publish(new SkiffEvent.Started(address));
-            dispatcher.complete(() -> future.complete(null));
+            final NodeAgent agent = new NodeAgent(address, options, host.clock(),
+                new SplittableRandom(host.electionSeed(address, options)), host.clientId(address), transport,
+                transportEvents, storage, stateMachine, events);
+            running = new Running(agent, host.run(agent), events, transport);
+            events.publish(new SkiffEvent.Started(address));
+            events.complete(() -> future.complete(null));
         } catch (RuntimeException e) {
             closeQuietly(transport);
             closeQuietly(stateMachine);
             closeQuietly(storage);
-            dispatcher.close();
+            events.close();
             synchronized (this) {
                 if (started == future) {
                     started = null;
@@ -148,18 +133,16 @@ final class CoreSkiffNode implements SkiffNode {
         }
         started = null;
         final CompletableFuture<Void> future = new CompletableFuture<>();
-        final Thread stopper = new Thread(() -> {
+        host.execute("skiff-stop-" + address, () -> {
             starting.handle((ignored, failure) -> null).join();
             final Running current = running;
             running = null;
             if (null != current) {
-                current.runner().close();
-                current.dispatcher().close();
+                current.runner().stop();
+                current.events().close();
             }
             future.complete(null);
-        }, "skiff-stop-" + address);
-        stopper.setDaemon(true);
-        stopper.start();
+        });
         return future;
     }
 
@@ -231,7 +214,7 @@ final class CoreSkiffNode implements SkiffNode {
         final NodeAgent.Status status = current.agent().status();
         final NodeCounters counters = current.agent().counters();
         final Map<String, Long> others = counters.others();
-        others.put("eventsDropped", current.dispatcher().droppedEvents());
+        others.put("eventsDropped", current.events().droppedEvents());
         current.transport().stats().forEach((name, value) -> others.put("transport." + name, value));
         return new NodeStats(address, state(), status.term(), status.leader(), status.firstIndex(),
             status.lastIndex(), status.commitIndex(), status.appliedIndex(), counters.get(NodeCounters.MESSAGES_SENT),
@@ -253,7 +236,7 @@ final class CoreSkiffNode implements SkiffNode {
     @Override
     public NodeState state() {
         final Running current = running;
-        if (null == current || !current.loop().isAlive()) {
+        if (null == current || !current.runner().isRunning()) {
             return NodeState.STOPPED;
         }
         return current.agent().status().state();
@@ -289,7 +272,7 @@ final class CoreSkiffNode implements SkiffNode {
 
     private CompletableFuture<Object> submit(Operation operation) {
         final Running current = running;
-        if (null == current || !current.loop().isAlive()) {
+        if (null == current || !current.runner().isRunning()) {
             final RuntimeException failure = null == current ? null : current.agent().failure();
             return CompletableFuture.failedFuture(new NodeStoppedException("the node " + address + " is not running"
                 + (null == failure ? "; call start() first" : ": " + failure.getMessage()), false));
@@ -298,7 +281,7 @@ final class CoreSkiffNode implements SkiffNode {
             return CompletableFuture.failedFuture(new SkiffException("the node " + address + " has "
                 + options.maxPendingOperations() + " operations pending (maxPendingOperations); retry later"));
         }
-        LockSupport.unpark(current.loop());
+        current.runner().wake();
         return operation.future;
     }
 
@@ -307,7 +290,7 @@ final class CoreSkiffNode implements SkiffNode {
         return "SkiffNode[" + address + ", " + state() + "]";
     }
 
-    private record Running(NodeAgent agent, AgentRunner runner, Thread loop, EventDispatcher dispatcher,
+    private record Running(NodeAgent agent, NodeHost.Runner runner, NodeHost.HostedEvents events,
         Transport transport) {
     }
 }

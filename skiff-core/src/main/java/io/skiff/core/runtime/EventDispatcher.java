@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * are bounded by the node's pending-operation limit, so the queue is sized never to refuse one; events beyond the
  * queue's room are dropped and counted rather than stall the loop.
  */
-final class EventDispatcher implements EventSink, AutoCloseable {
+final class EventDispatcher implements NodeHost.HostedEvents {
     private final ManyToOneConcurrentArrayQueue<Runnable> queue;
     private final Listeners listeners;
     private final Thread thread;
@@ -45,7 +45,8 @@ final class EventDispatcher implements EventSink, AutoCloseable {
         }
     }
 
-    long droppedEvents() {
+    @Override
+    public long droppedEvents() {
         return droppedEvents.get();
     }
 
