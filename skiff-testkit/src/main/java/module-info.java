@@ -12,6 +12,7 @@ module io.skiff.testkit {
 
     exports io.skiff.testkit;
     exports io.skiff.testkit.spi;
+    exports io.skiff.testkit.sim;
 
     provides io.skiff.spi.TransportProvider with io.skiff.testkit.DefaultMemoryNetworkProvider;
 }

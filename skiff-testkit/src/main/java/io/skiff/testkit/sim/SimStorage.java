@@ -1,0 +1,161 @@
+package io.skiff.testkit.sim;
+
+import io.skiff.StorageException;
+import io.skiff.spi.LogStore;
+import io.skiff.spi.PersistentState;
+import io.skiff.spi.SnapshotStore;
+import io.skiff.spi.StateStore;
+import io.skiff.spi.Storage;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A node's simulated disk: the in-memory storage, observed by the invariant checker and subject to the node's
+ * {@link DiskFaults}. It remembers the last index made durable, which is what survives a crash.
+ */
+final class SimStorage implements Storage {
+    private final SimNode node;
+    private final Storage inner;
+    private final LogStore log;
+    private final StateStore state;
+    private long syncedIndex;
+    private long firstUnsyncedTerm = -1;
+    private byte[] firstUnsynced;
+
+    SimStorage(SimNode node, Storage inner) {
+        this.node = node;
+        this.inner = inner;
+        this.log = new Log(inner.log());
+        this.state = new State(inner.state());
+        this.syncedIndex = inner.log().lastIndex();
+    }
+
+    @Override
+    public LogStore log() {
+        return log;
+    }
+
+    @Override
+    public StateStore state() {
+        return state;
+    }
+
+    @Override
+    public SnapshotStore snapshots() {
+        return inner.snapshots();
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+
+    /** The first entry appended since the last sync, kept to leave it torn on a crash. */
+    byte[] firstUnsyncedEntry() {
+        return firstUnsynced;
+    }
+
+    long firstUnsyncedTerm() {
+        return firstUnsyncedTerm;
+    }
+
+    long syncedIndex() {
+        return syncedIndex;
+    }
+
+    private void checkDisk() {
+        if (node.disk().failWrites()) {
+            throw new StorageException("simulated disk of " + node.address() + " failed a write");
+        }
+    }
+
+    private final class Log implements LogStore {
+        private final LogStore store;
+
+        Log(LogStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public long firstIndex() {
+            return store.firstIndex();
+        }
+
+        @Override
+        public long lastIndex() {
+            return store.lastIndex();
+        }
+
+        @Override
+        public long term(long index) {
+            return store.term(index);
+        }
+
+        @Override
+        public void append(long index, long term, ByteBuffer entry) {
+            checkDisk();
+            if (null == firstUnsynced) {
+                firstUnsynced = new byte[entry.remaining()];
+                entry.duplicate().get(firstUnsynced);
+                firstUnsyncedTerm = term;
+            }
+            store.append(index, term, entry);
+            node.observer().onAppend(node, index, term, entry);
+        }
+
+        @Override
+        public void truncateAfter(long index) {
+            checkDisk();
+            store.truncateAfter(index);
+            node.observer().onTruncate(node, index);
+        }
+
+        @Override
+        public void compactUpTo(long index, long term) {
+            checkDisk();
+            store.compactUpTo(index, term);
+        }
+
+        @Override
+        public void sync() {
+            checkDisk();
+            if (node.random().nextDouble() < node.disk().crashOnSyncProbability()) {
+                throw new SimulatedCrash("power lost during a sync on " + node.address());
+            }
+            node.spend(node.disk().syncLatencyNs());
+            store.sync();
+            syncedIndex = store.lastIndex();
+            firstUnsynced = null;
+            firstUnsyncedTerm = -1;
+        }
+
+        @Override
+        public int read(long fromIndex, long toIndex, int maxBytes, EntryHandler handler) {
+            return store.read(fromIndex, toIndex, maxBytes, handler);
+        }
+    }
+
+    private final class State implements StateStore {
+        private final StateStore store;
+
+        State(StateStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public PersistentState load() {
+            final PersistentState loaded = store.load();
+            if (node.disk().forgetVote() && null != loaded.votedFor()) {
+                return new PersistentState(loaded.clusterId(), loaded.term(), null, loaded.members());
+            }
+            return loaded;
+        }
+
+        @Override
+        public void save(PersistentState saved) {
+            checkDisk();
+            node.spend(node.disk().syncLatencyNs());
+            store.save(saved);
+        }
+    }
+}
