@@ -15,6 +15,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -74,6 +75,7 @@ public final class RaftCore implements MessageHandler<Peer> {
     private long readSeq;
     private long readRoundSentNs;
     private final ReadQueue reads = new ReadQueue();
+    private final EnumSet<DeliberateBug> bugs = EnumSet.noneOf(DeliberateBug.class);
     private boolean selfGranted;
 
     /**
@@ -214,6 +216,15 @@ public final class RaftCore implements MessageHandler<Peer> {
             }
         }
         return true;
+    }
+
+    /**
+     * Makes this core violate the protocol on purpose; for proving checkers only.
+     *
+     * @param bug the violation to commit from now on.
+     */
+    public void inject(DeliberateBug bug) {
+        bugs.add(bug);
     }
 
     // ---------------------------------------------------------------- local inputs
@@ -918,7 +929,8 @@ public final class RaftCore implements MessageHandler<Peer> {
      */
     private boolean maybeCommit() {
         final long quorumIndex = quorumMatch();
-        if (quorumIndex > commitIndex && log.term(quorumIndex) == term) {
+        if (quorumIndex > commitIndex
+            && (log.term(quorumIndex) == term || bugs.contains(DeliberateBug.COMMIT_BY_COUNTING))) {
             commitIndex = quorumIndex;
             if (!committedInTerm) {
                 committedInTerm = true;
@@ -977,6 +989,12 @@ public final class RaftCore implements MessageHandler<Peer> {
     // ---------------------------------------------------------------- reads
 
     private void enqueueRead(long requestId, Peer requester) {
+        if (bugs.contains(DeliberateBug.READ_WITHOUT_QUORUM)) {
+            reads.add(requestId, requester, commitIndex);
+            reads.assign(Long.MAX_VALUE);
+            releaseReadsUpTo(Long.MAX_VALUE);
+            return;
+        }
         reads.add(requestId, requester, committedInTerm ? commitIndex : -1);
         if (countVoters() == 1 && selfVoter) {
             reads.assign(++readSeq);
@@ -985,10 +1003,12 @@ public final class RaftCore implements MessageHandler<Peer> {
     }
 
     private void releaseReads() {
-        if (reads.isEmpty()) {
-            return;
+        if (!reads.isEmpty()) {
+            releaseReadsUpTo(quorumReadRound());
         }
-        final long confirmed = quorumReadRound();
+    }
+
+    private void releaseReadsUpTo(long confirmed) {
         while (reads.headConfirmed(confirmed)) {
             final Peer requester = reads.headRequester();
             if (null == requester) {
@@ -1017,7 +1037,7 @@ public final class RaftCore implements MessageHandler<Peer> {
     // ---------------------------------------------------------------- output
 
     private void send(Peer to, int length, boolean waitsPersist) {
-        outbox.commit(to, length, waitsPersist);
+        outbox.commit(to, length, waitsPersist && !bugs.contains(DeliberateBug.ACK_BEFORE_PERSIST));
         to.lastSentNs = nowNs;
     }
 

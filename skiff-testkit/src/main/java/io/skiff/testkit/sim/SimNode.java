@@ -107,6 +107,7 @@ final class SimNode {
 
     void running(NodeAgent runningAgent) {
         agent = runningAgent;
+        simulation.deliberateBugs().forEach(bug -> runningAgent.core().inject(bug));
         incarnation++;
         generation++;
         scheduledAtNs = Long.MAX_VALUE;

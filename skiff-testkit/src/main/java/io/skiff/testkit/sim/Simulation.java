@@ -4,15 +4,18 @@ import io.skiff.NodeAddress;
 import io.skiff.NodeState;
 import io.skiff.SkiffNode;
 import io.skiff.SkiffOptions;
+import io.skiff.core.raft.DeliberateBug;
 import io.skiff.core.runtime.CoreNodeFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -48,11 +51,13 @@ public final class Simulation {
     private final SkiffOptions options;
     private final long tickIntervalNs;
     private final List<String> log = new ArrayList<>();
+    private final Set<DeliberateBug> bugs;
 
     private Simulation(Builder builder) {
         this.seed = builder.seed;
         this.random = new SplittableRandom(builder.seed);
         this.tickIntervalNs = builder.tickInterval.toNanos();
+        this.bugs = Set.copyOf(builder.bugs);
         this.network = new SimNetwork(scheduler, random.split(), builder.inboxLimit);
         this.storage = new SimStorageProvider(this);
         this.stateMachine = new SimStateMachineProvider(this);
@@ -264,6 +269,11 @@ public final class Simulation {
         return leader().orElseThrow();
     }
 
+    /** @return the protocol violations every node commits on purpose (empty unless proving a checker). */
+    public Set<DeliberateBug> deliberateBugs() {
+        return bugs;
+    }
+
     /** @return what happened to nodes and the network, with virtual timestamps, for failure reports. */
     public List<String> log() {
         return Collections.unmodifiableList(log);
@@ -322,6 +332,7 @@ public final class Simulation {
         private Duration tickInterval = Duration.ofMillis(1);
         private int inboxLimit = 10_000;
         private Consumer<SkiffOptions.Builder> options = b -> { };
+        private final Set<DeliberateBug> bugs = EnumSet.noneOf(DeliberateBug.class);
 
         private Builder() {
         }
@@ -363,6 +374,17 @@ public final class Simulation {
          */
         public Builder options(Consumer<SkiffOptions.Builder> customizer) {
             options = customizer;
+            return this;
+        }
+
+        /**
+         * Makes every node violate the protocol in this way, to prove that the checks catch it.
+         *
+         * @param bug the violation.
+         * @return this.
+         */
+        public Builder deliberateBug(DeliberateBug bug) {
+            bugs.add(bug);
             return this;
         }
 
