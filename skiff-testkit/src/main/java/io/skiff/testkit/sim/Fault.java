@@ -63,6 +63,15 @@ public sealed interface Fault {
         }
     }
 
+    /** Crashes a node and starts it again shortly after, as a supervisor restarts a crashed process. */
+    record Reboot(NodeAddress node, long downNs) implements Fault {
+        @Override
+        public void apply(Simulation simulation) {
+            simulation.crash(node);
+            simulation.scheduler().after(downNs, () -> simulation.restart(node));
+        }
+    }
+
     record Restart(NodeAddress node) implements Fault {
         @Override
         public void apply(Simulation simulation) {

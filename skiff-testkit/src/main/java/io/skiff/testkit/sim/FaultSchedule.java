@@ -81,12 +81,17 @@ public final class FaultSchedule {
             }
             final NodeAddress node = nodes.get(random.nextInt(nodes.size()));
             final boolean healthy = !crashed.contains(node) && !paused.contains(node);
-            switch (random.nextInt(9)) {
+            switch (random.nextInt(10)) {
                 case 0:
                 case 1:
                     if (healthy) {
                         crashed.add(node);
                         entries.add(new Entry(t, new Fault.Crash(node)));
+                    }
+                    break;
+                case 9:
+                    if (healthy) {
+                        entries.add(new Entry(t, new Fault.Reboot(node, random.nextLong(1_000_000, 50_000_000))));
                     }
                     break;
                 case 2:

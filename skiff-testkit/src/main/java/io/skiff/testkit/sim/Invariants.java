@@ -19,7 +19,8 @@ import java.util.zip.CRC32C;
  * The Raft safety properties (dissertation Figure 3.2) and their operational companions, checked after every
  * simulated step from what nodes persist, commit and apply:
  * <ul>
- *   <li>election safety: at most one leader per term;</li>
+ *   <li>election safety: at most one leader per term, and each node votes at most once per term, across
+ *   restarts;</li>
  *   <li>leader append-only: a leader never truncates its log;</li>
  *   <li>log matching: entries with the same index and term have the same content and the same predecessor;</li>
  *   <li>leader completeness: a new leader holds every entry committed before it;</li>
@@ -68,8 +69,12 @@ public final class Invariants {
     private final Long2ObjectHashMap<Map<Long, Entry>> entries = new Long2ObjectHashMap<>();
     private final Long2LongHashMap committedTerms = new Long2LongHashMap(-1);
     private final Long2LongHashMap committedChecksums = new Long2LongHashMap(-1);
+    /** The term in which each index was first seen committed: leaders of later terms must hold it. */
+    private final Long2LongHashMap commitTerms = new Long2LongHashMap(-1);
     private final Long2ObjectHashMap<NodeAddress> leaders = new Long2ObjectHashMap<>();
     private final Long2LongHashMap appliedCommands = new Long2LongHashMap(Long.MIN_VALUE);
+    /** Per machine: the vote it persisted in each term. */
+    private final Map<NodeAddress, Long2ObjectHashMap<NodeAddress>> votes = new HashMap<>();
     private final CRC32C crc = new CRC32C();
     private long highestCommitted;
     private long checks;
@@ -128,13 +133,29 @@ public final class Invariants {
             throw new InvariantViolation("leader append-only", "leader " + machine.address() + " of term "
                 + agent.core().term() + " removed entries after index " + afterIndex);
         }
-        for (long i = afterIndex + 1; i <= mirror.lastIndex(); i++) {
-            if (committedTerms.get(i) != -1) {
+        for (long i = Math.max(afterIndex + 1, mirror.firstIndex); i <= mirror.lastIndex(); i++) {
+            final long committedTerm = committedTerms.get(i);
+            if (committedTerm != -1 && committedTerm == mirror.term(i)
+                && committedChecksums.get(i) == mirror.checksum(i)) {
                 throw new InvariantViolation("committed entries are permanent", machine.address()
-                    + " removed entry " + i + ", committed in term " + committedTerms.get(i));
+                    + " removed entry " + i + ", committed in term " + committedTerm);
             }
         }
         mirror.truncateAfter(afterIndex);
+    }
+
+    void onVote(SimNode machine, long term, NodeAddress votedFor) {
+        checks++;
+        final Long2ObjectHashMap<NodeAddress> byTerm = votes.computeIfAbsent(machine.address(),
+            a -> new Long2ObjectHashMap<>());
+        final NodeAddress earlier = byTerm.get(term);
+        if (null != earlier && !earlier.equals(votedFor)) {
+            throw new InvariantViolation("one vote per term", machine.address() + " voted for " + earlier
+                + " in term " + term + " and now records " + votedFor);
+        }
+        if (null != votedFor) {
+            byTerm.put(term, votedFor);
+        }
     }
 
     void onApply(SimNode machine, long index, ByteBuffer command) {
@@ -187,12 +208,19 @@ public final class Invariants {
             if (knownTerm == -1) {
                 committedTerms.put(i, term);
                 committedChecksums.put(i, mirror.checksum(i));
+                commitTerms.put(i, core.term());
                 highestCommitted = Math.max(highestCommitted, i);
             } else if (knownTerm != term || committedChecksums.get(i) != mirror.checksum(i)) {
                 throw new InvariantViolation("committed entries are permanent", machine.address() + " committed "
                     + "index " + i + " of term " + term + ", but index " + i + " was committed in term " + knownTerm
                     + (knownTerm == term ? " with other content" : ""));
             }
+        }
+        if (commit > mirror.commit && core.role() == Role.LEADER && mirror.ledTerm == core.term()
+            && mirror.term(commit) != core.term()) {
+            throw new InvariantViolation("leaders commit by counting only entries of their own term (§3.6.2)",
+                machine.address() + " leading term " + core.term() + " moved its commit index to " + commit
+                + ", an entry of term " + mirror.term(commit));
         }
         mirror.commit = commit;
         if (core.role() == Role.LEADER && mirror.ledTerm != core.term()) {
@@ -205,11 +233,12 @@ public final class Invariants {
             leaders.put(core.term(), machine.address());
             for (long i = mirror.firstIndex; i <= highestCommitted; i++) {
                 final long committedTerm = committedTerms.get(i);
-                if (committedTerm != -1 && (mirror.term(i) != committedTerm
+                final long commitTerm = commitTerms.get(i);
+                if (committedTerm != -1 && commitTerm < core.term() && (mirror.term(i) != committedTerm
                     || mirror.checksum(i) != committedChecksums.get(i))) {
                     throw new InvariantViolation("leader completeness", machine.address() + " leads term "
-                        + core.term() + " without entry " + i + " committed in term " + committedTerm
-                        + " (it holds term " + mirror.term(i) + ")");
+                        + core.term() + " without entry " + i + " of term " + committedTerm + ", committed in term "
+                        + commitTerm + " (it holds term " + mirror.term(i) + ")");
                 }
             }
         }

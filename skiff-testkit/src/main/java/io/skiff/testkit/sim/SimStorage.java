@@ -156,6 +156,7 @@ final class SimStorage implements Storage {
             checkDisk();
             node.spend(node.disk().syncLatencyNs());
             store.save(saved);
+            node.observer().onVote(node, saved.term(), saved.votedFor());
         }
     }
 }

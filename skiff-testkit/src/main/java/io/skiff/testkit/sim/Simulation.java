@@ -52,19 +52,18 @@ public final class Simulation {
     private final long tickIntervalNs;
     private final List<String> log = new ArrayList<>();
     private final Set<DeliberateBug> bugs;
+    private final DiskFaults baseDisk;
 
     private Simulation(Builder builder) {
         this.seed = builder.seed;
         this.random = new SplittableRandom(builder.seed);
         this.tickIntervalNs = builder.tickInterval.toNanos();
         this.bugs = Set.copyOf(builder.bugs);
+        this.baseDisk = builder.disk;
         this.network = new SimNetwork(scheduler, random.split(), builder.inboxLimit);
         this.storage = new SimStorageProvider(this);
         this.stateMachine = new SimStateMachineProvider(this);
-        final List<NodeAddress> addresses = new ArrayList<>();
-        for (int i = 1; i <= builder.nodes; i++) {
-            addresses.add(NodeAddress.parse("/mem/n" + i));
-        }
+        final List<NodeAddress> addresses = addresses(builder.nodes);
         final SkiffOptions.Builder options = SkiffOptions.builder()
             .electionTimeoutMin(Duration.ofMillis(150)).electionTimeoutMax(Duration.ofMillis(300))
             .appendEntriesInterval(Duration.ofMillis(50)).rpcTimeout(Duration.ofMillis(500))
@@ -72,8 +71,22 @@ public final class Simulation {
         builder.options.accept(options);
         this.options = options.network(network).storage(storage).stateMachine(stateMachine).build();
         for (NodeAddress address : addresses) {
-            machines.put(address, new SimNode(this, address, random.split()));
+            final SimNode machine = new SimNode(this, address, random.split());
+            machine.disk(builder.disk);
+            machines.put(address, machine);
         }
+    }
+
+    /**
+     * @param nodes cluster size.
+     * @return the addresses a simulation of that size gives its nodes: {@code /mem/n1} and up.
+     */
+    public static List<NodeAddress> addresses(int nodes) {
+        final List<NodeAddress> addresses = new ArrayList<>();
+        for (int i = 1; i <= nodes; i++) {
+            addresses.add(NodeAddress.parse("/mem/n" + i));
+        }
+        return addresses;
     }
 
     /** @return a builder: 3 nodes, seed 0, 1 ms ticks. */
@@ -166,6 +179,17 @@ public final class Simulation {
         }
     }
 
+    /** Restarts every node that is down and resumes every paused one. */
+    public void restartAll() {
+        for (SimNode machine : machines.values()) {
+            if (!machine.isUp()) {
+                restart(machine.address());
+            } else if (machine.isPaused()) {
+                resume(machine.address());
+            }
+        }
+    }
+
     /** Stops a node cleanly, as on SIGTERM. */
     public void stop(NodeAddress address) {
         final SimNode machine = machine(address);
@@ -192,10 +216,13 @@ public final class Simulation {
         machine(address).skewClock(delta.toNanos());
     }
 
-    /** Sets how a node's disk misbehaves from now on. */
+    /**
+     * Sets how a node's disk misbehaves from now on. A disk built to forget votes (a deliberately broken variant)
+     * keeps forgetting them.
+     */
     public void disk(NodeAddress address, DiskFaults faults) {
         record("disk " + address + " " + faults);
-        machine(address).disk(faults);
+        machine(address).disk(faults.withForgottenVote(faults.forgetVote() || baseDisk.forgetVote()));
     }
 
     /** Runs the simulation for a span of virtual time. */
@@ -312,6 +339,8 @@ public final class Simulation {
         record("crash " + machine.address() + ": " + why);
         machine.powerOff();
         storage.crash(machine);
+        // The power comes back, as it would in a machine room.
+        scheduler.after(machine.random().nextLong(100_000_000L, 1_000_000_000L), () -> restart(machine.address()));
     }
 
     void died(SimNode machine, Throwable cause) {
@@ -333,6 +362,7 @@ public final class Simulation {
         private int inboxLimit = 10_000;
         private Consumer<SkiffOptions.Builder> options = b -> { };
         private final Set<DeliberateBug> bugs = EnumSet.noneOf(DeliberateBug.class);
+        private DiskFaults disk = DiskFaults.HEALTHY;
 
         private Builder() {
         }
@@ -374,6 +404,12 @@ public final class Simulation {
          */
         public Builder options(Consumer<SkiffOptions.Builder> customizer) {
             options = customizer;
+            return this;
+        }
+
+        /** How every disk behaves from the start. */
+        public Builder disk(DiskFaults faults) {
+            disk = faults;
             return this;
         }
 

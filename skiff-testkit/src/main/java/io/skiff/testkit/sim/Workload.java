@@ -1,0 +1,243 @@
+package io.skiff.testkit.sim;
+
+import io.skiff.Batch;
+import io.skiff.SkiffException;
+import io.skiff.SkiffNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Simulated clients issuing get/put/del/batch operations through {@link io.skiff.LevelUp} on random live nodes,
+ * one operation at a time each, and recording every invocation and outcome in virtual time. Written values are
+ * unique, so a lost or doubled write is visible to the checker. An operation that neither succeeds nor fails in
+ * time is recorded as unknown: it may still take effect.
+ */
+public final class Workload {
+    /**
+     * Shape of the workload.
+     *
+     * @param clients    concurrent clients.
+     * @param keys       keys drawn from, {@code k0} to {@code k(keys-1)}.
+     * @param thinkTime  the most a client waits between operations.
+     * @param timeout    how long a client waits for an outcome before recording it unknown.
+     * @param readShare  share of gets.
+     * @param batchShare share of batches (the rest are puts and deletes, one delete per four).
+     */
+    public record Options(int clients, int keys, Duration thinkTime, Duration timeout, double readShare,
+        double batchShare) {
+        /** Five clients over eight keys, mostly reads and puts. */
+        public static final Options DEFAULT = new Options(5, 8, Duration.ofMillis(20), Duration.ofSeconds(2), 0.45,
+            0.15);
+    }
+
+    /** What one client asked for and what it was told. */
+    public static final class Operation {
+        public enum Kind { GET, PUT, DEL, BATCH }
+
+        public enum Outcome { PENDING, OK, FAIL, UNKNOWN }
+
+        private final int client;
+        private final Kind kind;
+        private final String key;
+        private final String value;
+        private final Map<String, String> batch;
+        private final long invokedNs;
+        private long completedNs = -1;
+        private Outcome outcome = Outcome.PENDING;
+        private String read;
+
+        Operation(int client, Kind kind, String key, String value, Map<String, String> batch, long invokedNs) {
+            this.client = client;
+            this.kind = kind;
+            this.key = key;
+            this.value = value;
+            this.batch = batch;
+            this.invokedNs = invokedNs;
+        }
+
+        public int client() {
+            return client;
+        }
+
+        public Kind kind() {
+            return kind;
+        }
+
+        /** @return the key of a get, put or delete. */
+        public String key() {
+            return key;
+        }
+
+        /** @return the value a put wrote. */
+        public String value() {
+            return value;
+        }
+
+        /** @return a batch's writes in order: key to value, or to {@code null} for a delete. */
+        public Map<String, String> batch() {
+            return batch;
+        }
+
+        public long invokedNs() {
+            return invokedNs;
+        }
+
+        /** @return when the outcome arrived, or -1 while pending or unknown. */
+        public long completedNs() {
+            return completedNs;
+        }
+
+        public Outcome outcome() {
+            return outcome;
+        }
+
+        /** @return what a successful get read, {@code null} for absent. */
+        public String read() {
+            return read;
+        }
+
+        void complete(Outcome result, String readValue, long nowNs) {
+            if (outcome == Outcome.PENDING) {
+                outcome = result;
+                read = readValue;
+                completedNs = result == Outcome.UNKNOWN ? -1 : nowNs;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return String.format("c%d %s %s%s -> %s%s [%.3f, %s]", client, kind, null == batch ? key : batch,
+                null == value ? "" : "=" + value, outcome, kind == Kind.GET && outcome == Outcome.OK ? " " + read : "",
+                invokedNs / 1e6, completedNs < 0 ? "?" : String.format("%.3f", completedNs / 1e6));
+        }
+    }
+
+    private final Simulation simulation;
+    private final SplittableRandom random;
+    private final Options options;
+    private final List<Operation> operations = new ArrayList<>();
+    private boolean running;
+    private int written;
+
+    public Workload(Simulation simulation, long seed, Options options) {
+        this.simulation = simulation;
+        this.random = new SplittableRandom(seed);
+        this.options = options;
+    }
+
+    /** Starts every client. */
+    public void start() {
+        running = true;
+        for (int client = 0; client < options.clients(); client++) {
+            final int id = client;
+            simulation.scheduler().after(random.nextLong(options.thinkTime().toNanos() + 1), () -> next(id));
+        }
+    }
+
+    /** Clients issue nothing new; operations in flight still complete or time out. */
+    public void stop() {
+        running = false;
+    }
+
+    /** @return every operation so far, in invocation order. */
+    public List<Operation> operations() {
+        return Collections.unmodifiableList(operations);
+    }
+
+    /** @return operations that succeeded. */
+    public long succeeded() {
+        return operations.stream().filter(o -> o.outcome() == Operation.Outcome.OK).count();
+    }
+
+    private void next(int client) {
+        if (!running) {
+            return;
+        }
+        final List<SkiffNode> nodes = simulation.runningNodes();
+        if (nodes.isEmpty()) {
+            simulation.scheduler().after(options.thinkTime().toNanos() + 1, () -> next(client));
+            return;
+        }
+        final SkiffNode node = nodes.get(random.nextInt(nodes.size()));
+        final double dice = random.nextDouble();
+        final long now = simulation.nowNs();
+        final Operation operation;
+        final CompletableFuture<?> future;
+        if (dice < options.readShare()) {
+            final String key = key();
+            operation = new Operation(client, Operation.Kind.GET, key, null, null, now);
+            future = node.levelup().get(key);
+        } else if (dice < options.readShare() + options.batchShare()) {
+            final Map<String, String> writes = new LinkedHashMap<>();
+            final Batch batch = Batch.create();
+            for (int i = 1 + random.nextInt(3); i > 0; i--) {
+                final String key = key();
+                if (random.nextInt(4) == 0) {
+                    writes.put(key, null);
+                    batch.del(key);
+                } else {
+                    final String value = value(client);
+                    writes.put(key, value);
+                    batch.put(key, value);
+                }
+            }
+            operation = new Operation(client, Operation.Kind.BATCH, null, null, Collections.unmodifiableMap(writes),
+                now);
+            future = node.levelup().batch(batch);
+        } else if (random.nextInt(4) == 0) {
+            final String key = key();
+            operation = new Operation(client, Operation.Kind.DEL, key, null, null, now);
+            future = node.levelup().del(key);
+        } else {
+            final String key = key();
+            final String value = value(client);
+            operation = new Operation(client, Operation.Kind.PUT, key, value, null, now);
+            future = node.levelup().put(key, value);
+        }
+        operations.add(operation);
+        future.whenComplete((result, failure) -> finished(client, operation, result, failure));
+        simulation.scheduler().after(options.timeout().toNanos(), () -> {
+            if (operation.outcome() == Operation.Outcome.PENDING) {
+                operation.complete(Operation.Outcome.UNKNOWN, null, simulation.nowNs());
+                afterOperation(client);
+            }
+        });
+    }
+
+    private void finished(int client, Operation operation, Object result, Throwable failure) {
+        if (operation.outcome() != Operation.Outcome.PENDING) {
+            return;
+        }
+        if (null == failure) {
+            final String read = result instanceof Optional<?> o ? (String)o.orElse(null) : null;
+            operation.complete(Operation.Outcome.OK, read, simulation.nowNs());
+        } else {
+            final Throwable cause = failure instanceof CompletionException && null != failure.getCause()
+                ? failure.getCause() : failure;
+            final boolean unknown = cause instanceof SkiffException && ((SkiffException)cause).outcomeUnknown();
+            operation.complete(unknown ? Operation.Outcome.UNKNOWN : Operation.Outcome.FAIL, null, simulation.nowNs());
+        }
+        afterOperation(client);
+    }
+
+    private void afterOperation(int client) {
+        simulation.scheduler().after(random.nextLong(options.thinkTime().toNanos() + 1), () -> next(client));
+    }
+
+    private String key() {
+        return "k" + random.nextInt(options.keys());
+    }
+
+    private String value(int client) {
+        return "c" + client + "-" + (++written);
+    }
+}
