@@ -23,6 +23,8 @@ public final class Peer {
     /** Leader: the newest heartbeat round it acknowledged. */
     long ackedReadSeq;
     long lastSentNs = Long.MIN_VALUE;
+    /** Leader: when this peer's match index last moved forward. */
+    long lastProgressNs;
     long lastReceivedNs = Long.MIN_VALUE;
     /** Whether the transport reports a connection. */
     boolean connected;

@@ -502,6 +502,7 @@ public final class RaftCore implements MessageHandler<Peer> {
         final Progress progress = from.progress;
         if (success) {
             if (progress.maybeUpdate(index)) {
+                from.lastProgressNs = nowNs;
                 if (progress.state == Progress.State.PROBE) {
                     progress.becomeReplicate();
                 } else {
@@ -554,8 +555,13 @@ public final class RaftCore implements MessageHandler<Peer> {
                 listener.onRpcLatency(from.address(), nowNs - readRoundSentNs);
             }
         }
-        if (from.progress.state == Progress.State.PROBE) {
-            from.progress.probeSent = false;
+        final Progress progress = from.progress;
+        if (progress.state == Progress.State.PROBE) {
+            progress.probeSent = false;
+        } else if (progress.state == Progress.State.REPLICATE && progress.inflights.count() > 0
+            && nowNs - from.lastProgressNs > 2 * config.heartbeatIntervalNs()) {
+            // The follower answers heartbeats but not the appends in flight: they were lost. Resend from its match.
+            progress.becomeProbe();
         }
         releaseReads();
     }
@@ -835,6 +841,7 @@ public final class RaftCore implements MessageHandler<Peer> {
             peer.progress.reset(lastIndex);
             peer.recentActive = true;
             peer.ackedReadSeq = 0;
+            peer.lastProgressNs = nowNs;
         }
         readSeq = 0;
         checkQuorumDeadlineNs = nowNs + config.electionTimeoutMaxNs();

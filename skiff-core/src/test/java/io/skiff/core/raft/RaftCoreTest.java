@@ -349,4 +349,24 @@ class RaftCoreTest {
         h.stabilize();
         assertThat(follower.readsGranted).containsExactly(5L);
     }
+
+    /** Found by simulation seed 136: a full window of lost appends must not stall replication forever. */
+    @Test
+    void aLeaderResendsWhenEveryAppendInFlightWasLost() {
+        final RaftHarness h = new RaftHarness(3, 16, new CoreConfig(150 * MS, 300 * MS, 50 * MS, 1, 64 * 1024, 2,
+            1 << 20, true, true));
+        final RaftHarness.Node leader = h.electLeader();
+        h.advance(100 * MS);
+        final RaftHarness.Node follower = h.nodes.values().stream().filter(n -> n != leader).findFirst()
+            .orElseThrow();
+        h.drop = f -> f.to().equals(follower.address) && f.type() == MessageType.APPEND_REQUEST;
+        for (int i = 0; i < 6; i++) {
+            h.propose(leader, RaftHarness.command("x" + i));
+        }
+        h.advance(100 * MS);
+        assertThat(follower.core.log().lastIndex()).isLessThan(leader.core.log().lastIndex());
+        h.heal();
+        h.advance(500 * MS);
+        assertThat(follower.terms()).isEqualTo(leader.terms());
+    }
 }

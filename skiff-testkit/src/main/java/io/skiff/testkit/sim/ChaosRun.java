@@ -140,12 +140,13 @@ public final class ChaosRun {
             }
             workload.start();
             sim.runUntilTime(startNs + settings.faultPhase().toNanos());
-            sim.restartAll();
+            sim.repairAll();
             checkLiveness(sim, settings.livenessBound());
             workload.stop();
             sim.runFor(settings.workload().timeout().plusMillis(100));
             return new Result(seed, schedule, null, -1, workload.operations(), sim.eventsRun(), sim.log());
         } catch (AssertionError | RuntimeException e) {
+            sim.record("failed: " + e.getMessage() + "; state: " + sim);
             return new Result(seed, schedule, e, sim.nowNs() - startNs, workload.operations(), sim.eventsRun(),
                 sim.log());
         }
@@ -163,6 +164,14 @@ public final class ChaosRun {
         }
     }
 
+    /** Shrinking keeps only runs that fail the same way (same property), not any failure at all. */
+    private static boolean sameKind(Result candidate, Result original) {
+        final String a = candidate.failure().getMessage();
+        final String b = original.failure().getMessage();
+        return null != a && null != b && a.substring(0, Math.min(a.length(), 24)).equals(b.substring(0,
+            Math.min(b.length(), 24)));
+    }
+
     /**
      * Looks for a shorter schedule that still fails: first cut everything after the failure, then drop one fault
      * at a time, keeping each removal after which the run still fails.
@@ -175,12 +184,12 @@ public final class ChaosRun {
         }
         Result best = failed;
         final Result cut = run(failed.seed(), settings, failed.schedule().until(Math.max(0, failed.failedAtNs())));
-        if (cut.failed()) {
+        if (cut.failed() && sameKind(cut, failed)) {
             best = cut;
         }
         for (int i = best.schedule().entries().size() - 1; i >= 0; i--) {
             final Result fewer = run(best.seed(), settings, best.schedule().without(i));
-            if (fewer.failed()) {
+            if (fewer.failed() && sameKind(fewer, failed)) {
                 best = fewer;
             }
         }

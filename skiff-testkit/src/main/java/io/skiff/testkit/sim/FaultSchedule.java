@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
 
 /**
  * Faults at points in virtual time (measured from the start of a run), generated from a seed or written by hand.
- * Generated schedules keep at most a given number of nodes impaired (crashed, paused or cut off) at once and end
- * with every fault repaired, so that a liveness phase can follow.
+ * Generated schedules keep at most a given number of nodes impaired (crashed, paused or cut off) at once; a
+ * {@link ChaosRun} repairs whatever is left when its fault phase ends.
  */
 public final class FaultSchedule {
     /** A fault and when it strikes, in nanoseconds after the run starts. */
@@ -39,7 +39,7 @@ public final class FaultSchedule {
      *
      * @param random      the seeded source.
      * @param nodes       the cluster.
-     * @param duration    how long faults are injected; everything is repaired at its end.
+     * @param duration    how long faults are injected.
      * @param meanGap     the mean time between two faults.
      * @param maxImpaired the most nodes crashed, paused or isolated at once.
      * @return the schedule.
@@ -148,11 +148,6 @@ public final class FaultSchedule {
                     break;
             }
         }
-        crashed.stream().sorted().forEach(n -> entries.add(new Entry(end, new Fault.Restart(n))));
-        paused.stream().sorted().forEach(n -> entries.add(new Entry(end, new Fault.Resume(n))));
-        slowDisks.stream().sorted().forEach(n -> entries.add(new Entry(end, new Fault.Disk(n, DiskFaults.HEALTHY))));
-        entries.add(new Entry(end, new Fault.HealNetwork()));
-        entries.add(new Entry(end, new Fault.Links(LinkFaults.HEALTHY)));
         return new FaultSchedule(entries);
     }
 

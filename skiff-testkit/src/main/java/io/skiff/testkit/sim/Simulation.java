@@ -2,6 +2,7 @@ package io.skiff.testkit.sim;
 
 import io.skiff.NodeAddress;
 import io.skiff.NodeState;
+import io.skiff.SkiffEvent;
 import io.skiff.SkiffNode;
 import io.skiff.SkiffOptions;
 import io.skiff.core.raft.DeliberateBug;
@@ -150,6 +151,8 @@ public final class Simulation {
         final SkiffNode node = CoreNodeFactory.create(machine.address(), peersOf(machine.address()),
             new SimHost(machine));
         machine.attach(node);
+        node.on(SkiffEvent.StateChanged.class, e -> record(e.node() + " " + e.from() + " -> " + e.to() + " in term "
+            + e.term()));
         record("start " + machine.address() + " (incarnation " + (machine.incarnation() + 1) + ")");
         node.start().join();
     }
@@ -179,9 +182,12 @@ public final class Simulation {
         }
     }
 
-    /** Restarts every node that is down and resumes every paused one. */
-    public void restartAll() {
+    /** Repairs everything: heals the network and its links, mends every disk, resumes and restarts every node. */
+    public void repairAll() {
+        record("repair everything");
+        network.reset();
         for (SimNode machine : machines.values()) {
+            machine.disk(baseDisk);
             if (!machine.isUp()) {
                 restart(machine.address());
             } else if (machine.isPaused()) {

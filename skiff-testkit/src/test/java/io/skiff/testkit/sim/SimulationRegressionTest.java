@@ -1,0 +1,23 @@
+package io.skiff.testkit.sim;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Seeds that once found a bug in the core, replayed with the settings they ran with. Each names the bug it found.
+ */
+class SimulationRegressionTest {
+    /**
+     * A leader streaming to a follower in REPLICATE state lost every AppendEntries in flight to link chaos; with
+     * the window full it never sent again, and heartbeats kept the follower from electing anyone: replication
+     * stalled for good. Fixed by falling back to probing when heartbeats are answered but appends are not.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 7, 16, 22, 25, 28, 58, 88, 118, 124, 133, 136, 142})
+    void replicationRecoversWhenEveryAppendInFlightIsLost(long seed) {
+        final ChaosRun.Result result = ChaosRun.run(seed, SimulationSeedsTest.settingsFor(seed));
+        assertThat(result.failed()).as(result.report()).isFalse();
+    }
+}
