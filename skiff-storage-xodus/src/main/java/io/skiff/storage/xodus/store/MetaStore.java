@@ -56,12 +56,20 @@ final class MetaStore {
     }
 
     /**
-     * Opens the store and checks the format marker; in an empty environment, creates both.
+     * Opens the store and checks the format marker; in an empty environment never initialised before, creates both.
      *
-     * @throws StorageException when the environment holds stores but no marker, or a marker of another format.
+     * @param created whether the directory was initialised before ({@link CreationMarker}).
+     * @throws StorageException when the environment holds stores but no marker, a marker of another format, or is
+     *                          empty although it was initialised.
      */
-    static MetaStore open(Environment env, Transaction txn, Path directory) {
+    static MetaStore open(Environment env, Transaction txn, Path directory, boolean created) {
         final List<String> names = env.getAllStoreNames(txn);
+        if (names.isEmpty() && created) {
+            throw new StorageException("the storage in " + directory + " was initialised (" + CreationMarker.FILE
+                + " exists) but Xodus recovered an empty environment: its data was lost or damaged (Xodus 2.0.1 "
+                + "discards everything after a damaged byte in its last data file when it recovers from a crash); "
+                + "refusing to start the node as new, which could make it forget its vote");
+        }
         if (names.isEmpty()) {
             final MetaStore meta = new MetaStore(env.openStore(STORE, StoreConfig.WITHOUT_DUPLICATES, txn), directory);
             meta.putFormat(txn);

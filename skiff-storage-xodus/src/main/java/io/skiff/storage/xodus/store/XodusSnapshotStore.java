@@ -100,6 +100,9 @@ final class XodusSnapshotStore implements SnapshotStore {
         } catch (RuntimeException e) {
             throw group.fail("cannot stage snapshot " + snapshot, e);
         }
+        // Committed at once: Xodus 2.0.1 ignores removeStore for a store created in the same transaction, so an
+        // abort before the first staging flush would otherwise leave the store behind.
+        group.commit();
         staging = new XodusSnapshotWriter(this, group, store, id, snapshot);
         return staging;
     }

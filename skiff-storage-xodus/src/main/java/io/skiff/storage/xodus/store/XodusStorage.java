@@ -22,10 +22,12 @@ import java.nio.file.Path;
  * marker, log bounds, term and vote, snapshot pointers), {@code skiff.log} and one {@code skiff.snapshot.<id>} per
  * snapshot, all written through one {@link GroupCommit}.
  *
- * <p>Opening verifies everything that can be verified cheaply enough to do always: the format marker, every log
- * record, the saved state and the latest snapshot's extent. Xodus itself drops a torn tail on open (a transaction
- * whose commit did not complete: it was never acknowledged, so losing it is safe); whatever survives that and still
- * does not check is corruption of committed data, and the open fails naming it instead of serving it.
+ * <p>Opening verifies everything that can be verified cheaply enough to do always: after a clean close, that the
+ * data files are exactly as they were closed ({@link CleanClose}); then the format marker, every log record, the
+ * saved state and the latest snapshot's extent. After a crash Xodus drops the torn tail on open (a transaction
+ * whose commit did not complete: never acknowledged, so losing it is safe); whatever survives that and still does
+ * not check is damage to committed data, and the open fails naming it instead of serving it. Two small files sit
+ * beside Xodus's own: {@value CleanClose#FILE} and {@value CreationMarker#FILE}.
  */
 public final class XodusStorage implements Storage {
     /** The lock file Xodus keeps in the directory while an environment is open. */
@@ -72,19 +74,25 @@ public final class XodusStorage implements Storage {
         OpenDirectories.acquire(dir, owner);
         final Environment env;
         try {
+            CleanClose.verify(dir);
             env = Environments.newInstance(dir.toFile(), config(options, owner));
         } catch (RuntimeException e) {
             OpenDirectories.release(dir);
-            throw openFailure(dir, e);
+            throw e instanceof StorageException ? (StorageException)e : openFailure(dir, e);
         }
         final GroupCommit group = new GroupCommit(env, dir);
         try {
+            CleanClose.forget(dir);
+            final boolean created = CreationMarker.exists(dir);
             final Transaction txn = group.write();
-            final MetaStore meta = MetaStore.open(env, txn, dir);
+            final MetaStore meta = MetaStore.open(env, txn, dir, created);
             final XodusLogStore log = XodusLogStore.open(group, meta, txn);
             final XodusStateStore state = XodusStateStore.open(group, meta, txn);
             final XodusSnapshotStore snapshots = XodusSnapshotStore.open(group, meta, txn);
             group.commit();
+            if (!created) {
+                CreationMarker.write(dir);
+            }
             return new XodusStorage(dir, env, group, log, state, snapshots);
         } catch (RuntimeException e) {
             try {
@@ -127,9 +135,10 @@ public final class XodusStorage implements Storage {
 
     /**
      * Discards what was written after the last sync, ends open snapshot readers and the staged snapshot, closes the
-     * environment and releases its lock. Idempotent.
+     * environment, releases its lock and records the {@link CleanClose clean close}. Idempotent.
      *
-     * @throws StorageException when Xodus fails to close; the directory then stays locked by this process.
+     * @throws StorageException when Xodus fails to close (the directory then stays locked by this process) or the
+     *                          clean close cannot be recorded (the next open then recovers as after a crash).
      */
     @Override
     public void close() {
@@ -145,7 +154,11 @@ public final class XodusStorage implements Storage {
         } catch (RuntimeException e) {
             throw new StorageException("cannot close the Xodus environment " + directory + ": " + e, e);
         }
-        OpenDirectories.release(directory);
+        try {
+            CleanClose.write(directory);
+        } finally {
+            OpenDirectories.release(directory);
+        }
     }
 
     @Override
