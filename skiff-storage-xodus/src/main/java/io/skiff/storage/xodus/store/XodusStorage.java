@@ -57,7 +57,7 @@ public final class XodusStorage implements Storage {
      * Opens (creating when missing) the storage in a directory.
      *
      * @param directory the node's own directory; created with its parents when missing.
-     * @param address   the node, recorded in Xodus's lock file so that a refused opener learns who holds it.
+     * @param address   the node, named to a second opener in this JVM.
      * @param options   Xodus options.
      * @return the verified storage.
      * @throws StorageException when the directory cannot be created, is in use by this or another process, or holds
@@ -75,7 +75,7 @@ public final class XodusStorage implements Storage {
         final Environment env;
         try {
             CleanClose.verify(dir);
-            env = Environments.newInstance(dir.toFile(), config(options, owner));
+            env = Environments.newInstance(dir.toFile(), config(options));
         } catch (RuntimeException e) {
             OpenDirectories.release(dir);
             throw e instanceof StorageException ? (StorageException)e : openFailure(dir, e);
@@ -174,11 +174,12 @@ public final class XodusStorage implements Storage {
         return group;
     }
 
-    private static EnvironmentConfig config(XodusStorageOptions options, String owner) {
+    private static EnvironmentConfig config(XodusStorageOptions options) {
+        // Xodus 2.0.1's file writer ignores setLogLockId: its lock file always names the JVM as pid@host, which the
+        // message of a refused opener in another process shows.
         final EnvironmentConfig config = new EnvironmentConfig()
             .setLogDurableWrite(options.durability() == Durability.FSYNC)
             .setLogFileSize(options.fileSizeBytes() / 1024)
-            .setLogLockId(owner)
             .setLogClearInvalid(false)
             .setManagementEnabled(false);
         if (options.cacheBytes() > 0) {
