@@ -38,7 +38,8 @@ class XodusStorageOptionsTest {
     void aTinyCacheIsRefused() {
         assertThatThrownBy(() -> XodusStorageOptions.builder().cacheBytes(4096).build())
             .isInstanceOf(InvalidOptionsException.class)
-            .hasMessageContaining("xodus cacheBytes must be 0 (the JVM-wide Xodus cache) or at least 1048576, got 4096");
+            .hasMessageContaining("xodus cacheBytes must be 0 (the JVM-wide Xodus cache) or at least 1048576, got "
+                + "4096");
     }
 
     @Test

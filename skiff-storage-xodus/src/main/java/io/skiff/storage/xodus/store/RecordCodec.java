@@ -106,8 +106,8 @@ final class RecordCodec {
         }
         final int payloadLength = (int)Keys.INT.get(bytes, LENGTH_OFFSET);
         if (payloadLength != length - HEADER_BYTES) {
-            throw corrupt(kind, store, key, "the header gives a payload of " + payloadLength + " bytes, the value holds "
-                + (length - HEADER_BYTES));
+            throw corrupt(kind, store, key, "the header gives a payload of " + payloadLength
+                + " bytes, the value holds " + (length - HEADER_BYTES));
         }
         final int storedCrc = (int)Keys.INT.get(bytes, CRC_OFFSET);
         final int computedCrc = checksum(bytes, payloadLength);

@@ -57,7 +57,8 @@ final class XodusSnapshotWriter implements SnapshotStore.Writer {
         records++;
         bytesSinceFlush += value.length;
         recordsSinceFlush++;
-        if (bytesSinceFlush >= XodusSnapshotStore.FLUSH_BYTES || recordsSinceFlush >= XodusSnapshotStore.FLUSH_RECORDS) {
+        if (bytesSinceFlush >= XodusSnapshotStore.FLUSH_BYTES
+            || recordsSinceFlush >= XodusSnapshotStore.FLUSH_RECORDS) {
             group.commit();
             bytesSinceFlush = 0;
             recordsSinceFlush = 0;

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -107,7 +108,7 @@ class ByteFlipTest {
         return 1 + index / 50;
     }
 
-    private static java.nio.ByteBuffer snapshotRecord(int number) {
+    private static ByteBuffer snapshotRecord(int number) {
         return entry(10_000 + number, 40);
     }
 

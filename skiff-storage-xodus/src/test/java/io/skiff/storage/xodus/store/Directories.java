@@ -5,7 +5,7 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -43,9 +43,7 @@ final class Directories {
     /** @return the Xodus data files ({@code *.xd}) in name (= address) order. */
     static List<Path> dataFiles(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
-            final List<Path> data = new ArrayList<>(files.filter(f -> f.getFileName().toString().endsWith(".xd"))
-                .sorted().toList());
-            return data;
+            return files.filter(f -> f.getFileName().toString().endsWith(".xd")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -77,7 +75,7 @@ final class Directories {
 
     static void append(Path file, byte[] bytes) {
         try {
-            Files.write(file, bytes, java.nio.file.StandardOpenOption.APPEND);
+            Files.write(file, bytes, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

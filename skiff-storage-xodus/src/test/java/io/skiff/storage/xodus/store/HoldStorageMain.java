@@ -12,7 +12,7 @@ public final class HoldStorageMain {
     public static void main(String[] args) throws Exception {
         try (XodusStorage storage = XodusStorage.open(Path.of(args[0]), NodeAddress.parse("/mem/holder"),
             TestStorage.FSYNC)) {
-            System.out.println("OPEN pid " + ProcessHandle.current().pid());
+            System.out.println("OPEN pid " + ProcessHandle.current().pid() + " " + storage.directory());
             System.out.flush();
             while (System.in.read() >= 0) {
                 continue;

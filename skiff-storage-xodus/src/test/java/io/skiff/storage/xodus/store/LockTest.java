@@ -36,8 +36,7 @@ class LockTest {
     @Test
     void anOpenFromAnotherProcessIsRefusedNamingTheHolder() {
         try (ChildJvm holder = ChildJvm.start(HoldStorageMain.class, dir.toString())) {
-            final String open = holder.awaitLine("OPEN pid ");
-            final String pid = open.substring("OPEN pid ".length());
+            final String pid = holder.awaitLine("OPEN pid ").split(" ")[2];
 
             assertThatThrownBy(() -> TestStorage.open(dir)).isInstanceOf(StorageException.class)
                 .hasMessageContaining("is already in use by another process (Xodus lock ")
@@ -64,6 +63,8 @@ class LockTest {
                 assertThat(intruder.awaitExit()).isZero();
             }
             assertThat(Files.exists(dir.resolve(XodusStorage.LOCK_FILE))).isTrue();
+            first.log().append(1, 1, TestStorage.entry(1));
+            first.log().sync();
         }
     }
 }

@@ -6,6 +6,7 @@ import io.skiff.storage.xodus.Durability;
 import io.skiff.storage.xodus.XodusStorageOptions;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +19,7 @@ final class TestStorage {
     private TestStorage() {
     }
 
-    static XodusStorage open(java.nio.file.Path directory) {
+    static XodusStorage open(Path directory) {
         return XodusStorage.open(directory, NODE, FSYNC);
     }
 
@@ -43,18 +44,15 @@ final class TestStorage {
 
     static List<Entry> readAll(LogStore log, long from, long to, int maxBytes) {
         final List<Entry> entries = new ArrayList<>();
-        log.read(from, to, maxBytes, (index, term, entry) -> entries.add(new Entry(index, term, copy(entry))));
+        log.read(from, to, maxBytes, (index, term, entry) -> entries.add(new Entry(index, term, bytes(entry))));
         return entries;
     }
 
-    static byte[] copy(ByteBuffer buffer) {
+    /** @return the bytes between position and limit, leaving the buffer unchanged. */
+    static byte[] bytes(ByteBuffer buffer) {
         final byte[] bytes = new byte[buffer.remaining()];
         buffer.get(buffer.position(), bytes);
         return bytes;
-    }
-
-    static byte[] bytes(ByteBuffer buffer) {
-        return copy(buffer);
     }
 
     /** An entry as a read handed it out. */

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.stream.LongStream;
 
 import static io.skiff.storage.xodus.store.TestStorage.appendRange;
 import static io.skiff.storage.xodus.store.TestStorage.bytes;
@@ -49,7 +50,7 @@ class TornTailTest {
             assertThat(storage.log().lastIndex()).isEqualTo(50);
             assertThat(storage.log().term(50)).isEqualTo(1);
             assertThat(readAll(storage.log(), 1, 50, Integer.MAX_VALUE)).extracting(TestStorage.Entry::bytes)
-                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 50)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 50)
                     .mapToObj(i -> bytes(entry(i))).toList());
             storage.log().append(51, 3, entry(51));
             storage.log().sync();

@@ -56,8 +56,8 @@ class XodusStorageTest {
     @Test
     void theDirectoryHoldsXodusFilesTheLockTheCreationMarkerAndAfterCloseTheCleanCloseRecord() throws Exception {
         try (XodusStorage storage = TestStorage.open(dir)) {
-            assertThat(Files.exists(dir.resolve(CreationMarker.FILE))).isTrue();
-            assertThat(Files.exists(dir.resolve(CleanClose.FILE))).isFalse();
+            assertThat(Files.exists(storage.directory().resolve(CreationMarker.FILE))).isTrue();
+            assertThat(Files.exists(storage.directory().resolve(CleanClose.FILE))).isFalse();
         }
         assertThat(Files.readString(dir.resolve(CleanClose.FILE)))
             .startsWith("skiff-storage-xodus clean close 1\nfile 00000000000.xd ");
