@@ -68,7 +68,8 @@ final class MetaStore {
             throw new StorageException("the storage in " + directory + " was initialised (" + CreationMarker.FILE
                 + " exists) but Xodus recovered an empty environment: its data was lost or damaged (Xodus 2.0.1 "
                 + "discards everything after a damaged byte in its last data file when it recovers from a crash); "
-                + "refusing to start the node as new, which could make it forget its vote");
+                + "refusing to start the node as new, which could make it forget its vote (to start it afresh on "
+                + "purpose, delete the directory)");
         }
         if (names.isEmpty()) {
             final MetaStore meta = new MetaStore(env.openStore(STORE, StoreConfig.WITHOUT_DUPLICATES, txn), directory);

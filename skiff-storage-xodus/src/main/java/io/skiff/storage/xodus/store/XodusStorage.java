@@ -28,6 +28,9 @@ import java.nio.file.Path;
  * whose commit did not complete: never acknowledged, so losing it is safe); whatever survives that and still does
  * not check is damage to committed data, and the open fails naming it instead of serving it. Two small files sit
  * beside Xodus's own: {@value CleanClose#FILE} and {@value CreationMarker#FILE}.
+ *
+ * <p>Not thread-safe: the node's loop is the only caller, as the SPI says. A snapshot reader is the exception; it
+ * reads in its own transaction and may be handed to another thread.
  */
 public final class XodusStorage implements Storage {
     /** The lock file Xodus keeps in the directory while an environment is open. */

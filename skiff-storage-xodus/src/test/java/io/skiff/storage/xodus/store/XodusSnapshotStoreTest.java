@@ -11,6 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static io.skiff.storage.xodus.store.TestStorage.bytes;
 import static io.skiff.storage.xodus.store.TestStorage.entry;
@@ -259,6 +262,21 @@ class XodusSnapshotStoreTest {
         }
         try (SnapshotStore.Reader reader = snapshots.open().orElseThrow()) {
             assertThat(readAll(reader)).hasSize(5);
+        }
+    }
+
+    @Test
+    void aReaderCanBeUsedFromAnotherThreadThanTheLoop() throws Exception {
+        write(100, 12);
+        final ExecutorService sender = Executors.newSingleThreadExecutor();
+        try (SnapshotStore.Reader reader = snapshots.open().orElseThrow()) {
+            final List<byte[]> records = sender.submit(() -> readAll(reader)).get(30, TimeUnit.SECONDS);
+            storage.log().append(1, 1, entry(1));
+            storage.log().sync();
+            assertThat(records).hasSize(12);
+            assertThat(records.get(11)).isEqualTo(bytes(record(100, 11)));
+        } finally {
+            sender.shutdown();
         }
     }
 
