@@ -1,0 +1,5 @@
+/**
+ * The {@code xodus} storage provider and its options: a node's log, term, vote and snapshots kept durably in a
+ * JetBrains Xodus environment, with group commit and a checksum on every record.
+ */
+package io.skiff.storage.xodus;
