@@ -52,6 +52,8 @@ public final class SkiffOptions {
     public static final Duration DEFAULT_WAIT_BEFORE_LEAVE = Duration.ofMillis(4000);
     /** Default {@link #minLogRetention()}: 100 applied entries, as the original. */
     public static final int DEFAULT_MIN_LOG_RETENTION = 100;
+    /** Default {@link #snapshotInterval()}: a snapshot every 10,000 applied entries. */
+    public static final int DEFAULT_SNAPSHOT_INTERVAL = 10_000;
     /** Default {@link #maxPendingOperations()}: commands and reads a node accepts before it pushes back. */
     public static final int DEFAULT_MAX_PENDING_OPERATIONS = 65_536;
     /**
@@ -90,6 +92,7 @@ public final class SkiffOptions {
     private final int clientMaxRetries;
     private final Duration waitBeforeLeave;
     private final int minLogRetention;
+    private final int snapshotInterval;
     private final int maxPendingOperations;
     private final int maxCommandBytes;
     private final boolean preVote;
@@ -120,6 +123,7 @@ public final class SkiffOptions {
         clientMaxRetries = b.clientMaxRetries;
         waitBeforeLeave = b.waitBeforeLeave;
         minLogRetention = b.minLogRetention;
+        snapshotInterval = b.snapshotInterval;
         maxPendingOperations = b.maxPendingOperations;
         maxCommandBytes = b.maxCommandBytes;
         preVote = b.preVote;
@@ -272,6 +276,17 @@ public final class SkiffOptions {
         return minLogRetention;
     }
 
+    /**
+     * Applied entries between two snapshots of the state machine. A snapshot lets the log before it be compacted
+     * (keeping {@link #minLogRetention()} entries) and lets a follower that fell behind catch up from it; a larger
+     * interval snapshots less often but keeps a longer log and a longer replay on restart.
+     *
+     * @return the interval in entries.
+     */
+    public int snapshotInterval() {
+        return snapshotInterval;
+    }
+
     /** @return commands and reads pending on one node before new ones are refused with back pressure. */
     public int maxPendingOperations() {
         return maxPendingOperations;
@@ -318,6 +333,7 @@ public final class SkiffOptions {
             + ", maxInflightAppends=" + maxInflightAppends + ", maxInflightBytes=" + maxInflightBytes
             + ", clientRetryRpcTimeout=" + clientRetryRpcTimeout + ", clientMaxRetries=" + clientMaxRetries
             + ", waitBeforeLeave=" + waitBeforeLeave + ", minLogRetention=" + minLogRetention
+            + ", snapshotInterval=" + snapshotInterval
             + ", installSnapshotChunkSize=" + installSnapshotChunkSize + ", preVote=" + preVote
             + ", checkQuorum=" + checkQuorum + "}";
     }
@@ -346,6 +362,7 @@ public final class SkiffOptions {
         private int clientMaxRetries = DEFAULT_CLIENT_MAX_RETRIES;
         private Duration waitBeforeLeave = DEFAULT_WAIT_BEFORE_LEAVE;
         private int minLogRetention = DEFAULT_MIN_LOG_RETENTION;
+        private int snapshotInterval = DEFAULT_SNAPSHOT_INTERVAL;
         private int maxPendingOperations = DEFAULT_MAX_PENDING_OPERATIONS;
         private int maxCommandBytes = DEFAULT_MAX_COMMAND_BYTES;
         private boolean preVote = true;
@@ -379,6 +396,7 @@ public final class SkiffOptions {
             clientMaxRetries = o.clientMaxRetries;
             waitBeforeLeave = o.waitBeforeLeave;
             minLogRetention = o.minLogRetention;
+            snapshotInterval = o.snapshotInterval;
             maxPendingOperations = o.maxPendingOperations;
             maxCommandBytes = o.maxCommandBytes;
             preVote = o.preVote;
@@ -568,6 +586,11 @@ public final class SkiffOptions {
 
         public Builder minLogRetention(int entries) {
             minLogRetention = atLeast(entries, 1, "minLogRetention");
+            return this;
+        }
+
+        public Builder snapshotInterval(int entries) {
+            snapshotInterval = atLeast(entries, 1, "snapshotInterval");
             return this;
         }
 

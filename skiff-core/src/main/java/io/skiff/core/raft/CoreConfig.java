@@ -15,14 +15,17 @@ import io.skiff.SkiffOptions;
  * @param preVote              ask for pre-votes before an election.
  * @param checkQuorum          a leader steps down without a majority for an election timeout, and followers
  *                             that heard from a leader recently refuse to vote (leader stickiness).
+ * @param snapshotChunkRecords records per InstallSnapshot chunk.
+ * @param snapshotChunkBytes   record bytes per InstallSnapshot chunk (a larger single record still goes alone).
  */
 public record CoreConfig(long electionTimeoutMinNs, long electionTimeoutMaxNs, long heartbeatIntervalNs,
     int batchEntriesLimit, int maxAppendBytes, int maxInflightAppends, int maxInflightBytes, boolean preVote,
-    boolean checkQuorum) {
+    boolean checkQuorum, int snapshotChunkRecords, int snapshotChunkBytes) {
 
     public static CoreConfig from(SkiffOptions options) {
         return new CoreConfig(options.electionTimeoutMin().toNanos(), options.electionTimeoutMax().toNanos(),
             options.appendEntriesInterval().toNanos(), options.batchEntriesLimit(), options.maxAppendBytes(),
-            options.maxInflightAppends(), options.maxInflightBytes(), options.preVote(), options.checkQuorum());
+            options.maxInflightAppends(), options.maxInflightBytes(), options.preVote(), options.checkQuorum(),
+            options.installSnapshotChunkSize(), options.installSnapshotChunkBytes());
     }
 }

@@ -28,6 +28,17 @@ public final class Peer {
     long lastReceivedNs = Long.MIN_VALUE;
     /** Whether the transport reports a connection. */
     boolean connected;
+    /** Leader, in SNAPSHOT state: the snapshot streamed to this peer, and the next record to send. */
+    io.skiff.spi.SnapshotStore.Reader snapshot;
+    long snapshotOffset;
+
+    void closeSnapshot() {
+        if (null != snapshot) {
+            snapshot.close();
+            snapshot = null;
+        }
+        snapshotOffset = 0;
+    }
 
     Peer(NodeAddress address, int maxInflightMessages, long maxInflightBytes) {
         this.address = address;

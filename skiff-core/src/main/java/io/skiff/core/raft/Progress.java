@@ -20,8 +20,13 @@ final class Progress {
     State state = State.PROBE;
     long match;
     long next = 1;
-    /** In PROBE: an AppendEntries is out; wait for its answer or the next heartbeat before sending another. */
+    /**
+     * In PROBE: an AppendEntries is out, in SNAPSHOT: a chunk is out; wait for its answer or the next heartbeat
+     * before sending another.
+     */
     boolean probeSent;
+    /** In SNAPSHOT: the index of the snapshot being sent. */
+    long pendingSnapshot;
     final Inflights inflights;
 
     Progress(int maxInflightMessages, long maxInflightBytes) {
@@ -50,8 +55,9 @@ final class Progress {
         inflights.reset();
     }
 
-    void becomeSnapshot() {
+    void becomeSnapshot(long snapshotIndex) {
         state = State.SNAPSHOT;
+        pendingSnapshot = snapshotIndex;
         probeSent = false;
         inflights.reset();
     }
@@ -80,7 +86,7 @@ final class Progress {
             case REPLICATE:
                 return !inflights.full();
             default:
-                return false;
+                return !probeSent;
         }
     }
 

@@ -46,7 +46,11 @@ public final class RaftCore implements MessageHandler<Peer> {
     private final Outbox outbox;
     private final FrameEncoder encoder;
     private final RaftListener listener;
+    private final SnapshotTransfer snapshots;
     private final UnsafeBuffer emptyPayload = new UnsafeBuffer(EMPTY);
+    private final UnsafeBuffer recordView = new UnsafeBuffer(0, 0);
+    private MutableDirectBuffer recordTarget;
+    private int recordPosition;
 
     private Peer[] peers;
     private boolean selfVoter;
@@ -84,12 +88,13 @@ public final class RaftCore implements MessageHandler<Peer> {
      * @param term     the persisted term.
      * @param votedFor the persisted vote in that term, or {@code null}.
      * @param log      the log over the node's storage.
-     * @param random   the seeded source of election-timeout jitter.
-     * @param nowNs    the current time.
+     * @param random    the seeded source of election-timeout jitter.
+     * @param snapshots where snapshots are read to send and stored when received.
+     * @param nowNs     the current time.
      */
     public RaftCore(NodeAddress self, List<NodeAddress> members, long term, NodeAddress votedFor, RaftLog log,
         CoreConfig config, RandomGenerator random, Outbox outbox, FrameEncoder encoder, RaftListener listener,
-        long nowNs) {
+        SnapshotTransfer snapshots, long nowNs) {
         this.self = self;
         this.config = config;
         this.random = random;
@@ -97,6 +102,7 @@ public final class RaftCore implements MessageHandler<Peer> {
         this.outbox = outbox;
         this.encoder = encoder;
         this.listener = listener;
+        this.snapshots = snapshots;
         this.term = term;
         this.votedFor = votedFor;
         this.nowNs = nowNs;
@@ -372,9 +378,13 @@ public final class RaftCore implements MessageHandler<Peer> {
         reportChanges();
     }
 
-    /** The state machine has applied up to {@code index}. */
+    /**
+     * The state machine has applied up to {@code index} (or was restored from a snapshot of it); what is applied
+     * is committed, so the commit index is at least that.
+     */
     public void onApplied(long index) {
         appliedIndex = Math.max(appliedIndex, index);
+        commitIndex = Math.max(commitIndex, index);
     }
 
     /** A frame to this peer could not be sent; fall back to probing so the gap is filled. */
@@ -556,7 +566,7 @@ public final class RaftCore implements MessageHandler<Peer> {
             }
         }
         final Progress progress = from.progress;
-        if (progress.state == Progress.State.PROBE) {
+        if (progress.state == Progress.State.PROBE || progress.state == Progress.State.SNAPSHOT) {
             progress.probeSent = false;
         } else if (progress.state == Progress.State.REPLICATE && progress.inflights.count() > 0
             && nowNs - from.lastProgressNs > 2 * config.heartbeatIntervalNs()) {
@@ -721,12 +731,45 @@ public final class RaftCore implements MessageHandler<Peer> {
     @Override
     public void onInstallSnapshot(Peer from, long messageTerm, SnapshotChunk chunk) {
         from.lastReceivedNs = nowNs;
+        if (!checkTerm(from, messageTerm, MessageType.INSTALL_SNAPSHOT, false, false) || role == Role.LEADER) {
+            return;
+        }
+        followLeader(from);
+        long next = SnapshotTransfer.INSTALLED;
+        if (chunk.snapshotIndex() > commitIndex) {
+            next = snapshots.accept(chunk);
+            if (next == SnapshotTransfer.INSTALLED) {
+                // §5.3: the snapshot replaces every entry it covers; the state machine now holds its state.
+                log.resetAfterSnapshot();
+                onApplied(chunk.snapshotIndex());
+            }
+        }
+        send(from, encoder.installSnapshotResponse(outbox.buffer(), outbox.position(), term, chunk.snapshotIndex(),
+            chunk.snapshotTerm(), next, true), true);
+        reportChanges();
     }
 
     @Override
     public void onInstallSnapshotResponse(Peer from, long messageTerm, long snapshotIndex, long snapshotTerm,
         long nextOffset, boolean success) {
         from.lastReceivedNs = nowNs;
+        if (!checkResponseTerm(messageTerm) || role != Role.LEADER) {
+            return;
+        }
+        from.recentActive = true;
+        final Progress progress = from.progress;
+        if (progress.state != Progress.State.SNAPSHOT || snapshotIndex != progress.pendingSnapshot) {
+            return;
+        }
+        if (nextOffset == SnapshotTransfer.INSTALLED) {
+            from.closeSnapshot();
+            progress.match = Math.max(progress.match, snapshotIndex);
+            progress.becomeProbe();
+            from.lastProgressNs = nowNs;
+        } else {
+            from.snapshotOffset = Math.max(0, nextOffset);
+            progress.probeSent = false;
+        }
     }
 
     /** A response from a later term deposes this node; one from an earlier term is stale. */
@@ -770,6 +813,9 @@ public final class RaftCore implements MessageHandler<Peer> {
         }
         if (role == Role.LEADER) {
             failReads();
+            for (Peer peer : peers) {
+                peer.closeSnapshot();
+            }
         }
         role = Role.FOLLOWER;
         leaderPeer = newLeader;
@@ -838,6 +884,7 @@ public final class RaftCore implements MessageHandler<Peer> {
         committedInTerm = false;
         final long lastIndex = log.lastIndex();
         for (Peer peer : peers) {
+            peer.closeSnapshot();
             peer.progress.reset(lastIndex);
             peer.recentActive = true;
             peer.ackedReadSeq = 0;
@@ -889,10 +936,18 @@ public final class RaftCore implements MessageHandler<Peer> {
 
     private void sendAppends(Peer peer) {
         final Progress progress = peer.progress;
+        if (progress.state == Progress.State.SNAPSHOT) {
+            if (!progress.probeSent) {
+                sendSnapshotChunk(peer);
+            }
+            return;
+        }
         while (progress.canSend() && progress.next <= log.lastIndex()) {
             final long prevIndex = progress.next - 1;
             final long prevTerm = log.term(prevIndex);
             if (prevTerm < 0) {
+                // §5.3: the entries this follower needs were compacted into a snapshot; send the snapshot.
+                startSnapshot(peer);
                 return;
             }
             final MutableDirectBuffer buffer = outbox.buffer();
@@ -911,6 +966,45 @@ public final class RaftCore implements MessageHandler<Peer> {
                 progress.probeSent = true;
             }
         }
+    }
+
+    private void startSnapshot(Peer peer) {
+        final io.skiff.spi.SnapshotStore.Reader reader = snapshots.openLatest();
+        if (null == reader) {
+            return;
+        }
+        peer.closeSnapshot();
+        peer.snapshot = reader;
+        peer.progress.becomeSnapshot(reader.meta().index());
+        sendSnapshotChunk(peer);
+    }
+
+    /** Streams one chunk of the snapshot from the peer's offset; the next goes once this one is answered. */
+    private void sendSnapshotChunk(Peer peer) {
+        final io.skiff.spi.SnapshotStore.Reader reader = peer.snapshot;
+        final io.skiff.spi.SnapshotMeta meta = reader.meta();
+        final MutableDirectBuffer buffer = outbox.buffer();
+        final int offset = outbox.position();
+        final int records = encoder.beginInstallSnapshot(buffer, offset, term, meta.index(), meta.term(),
+            peer.snapshotOffset, meta.configuration());
+        recordTarget = buffer;
+        recordPosition = records;
+        final int count = reader.read(peer.snapshotOffset, config.snapshotChunkRecords(), config.snapshotChunkBytes(),
+            this::copyRecord);
+        recordTarget = null;
+        final boolean last = peer.snapshotOffset + count >= meta.records();
+        final int length = encoder.finishInstallSnapshot(buffer, offset, count, last,
+            recordPosition - offset - encoder.headerLength());
+        send(peer, length, false);
+        peer.progress.probeSent = true;
+    }
+
+    private void copyRecord(java.nio.ByteBuffer record) {
+        final int length = record.remaining();
+        recordView.wrap(record, record.position(), length);
+        recordPosition = encoder.addSnapshotRecord(recordTarget, recordPosition, length);
+        recordTarget.putBytes(recordPosition, recordView, 0, length);
+        recordPosition += length;
     }
 
     private void broadcastHeartbeat(boolean newRound) {

@@ -75,9 +75,6 @@ public final class RaftLog {
         if (index >= unstableOffset && index < unstableOffset + unstableCount) {
             return LogEntry.term(data, entryOffsets[(int)(index - unstableOffset)]);
         }
-        if (index == 0) {
-            return 0;
-        }
         if (index < unstableOffset && index >= store.firstIndex() - 1 && index <= store.lastIndex()) {
             return store.term(index);
         }
@@ -209,6 +206,17 @@ public final class RaftLog {
         return LogEntry.term(data, entryOffsets[i]);
     }
 
+    /**
+     * Called once a snapshot replaced the log's prefix in the store (and possibly all of it): the unstable tail is
+     * dropped (it was not acknowledged; the leader sends it again) and the log continues after the store's end.
+     */
+    public void resetAfterSnapshot() {
+        unstableCount = 0;
+        dataLength = 0;
+        pendingTruncation = -1;
+        unstableOffset = store.lastIndex() + 1;
+    }
+
     /** Called by the runtime once the unstable tail (and any truncation) is durable in the store. */
     public void markPersisted() {
         unstableOffset += unstableCount;
@@ -311,11 +319,15 @@ public final class RaftLog {
      * Finds where a follower's log may match (§5.3 optimisation as in etcd's findConflictByTerm): the largest index
      * at most {@code index} whose term is at most {@code term}.
      *
-     * @return that index, or the first index before the held entries when none qualifies.
+     * @return that index; the first index before the held entries when none qualifies; or {@code index} itself
+     * when it lies before the held entries, so that a leader falls back to sending a snapshot.
      */
     public long findConflictByTerm(long index, long term) {
-        long i = Math.min(index, lastIndex());
         final long floor = store.firstIndex() - 1;
+        if (index < floor) {
+            return index;
+        }
+        long i = Math.min(index, lastIndex());
         while (i > floor) {
             final long t = term(i);
             if (t >= 0 && t <= term) {

@@ -23,6 +23,10 @@ import io.skiff.core.raft.RaftCore;
 import io.skiff.core.raft.RaftListener;
 import io.skiff.core.raft.RaftLog;
 import io.skiff.core.raft.Role;
+import io.skiff.core.raft.SnapshotTransfer;
+import io.skiff.core.codec.SnapshotChunk;
+import io.skiff.spi.SnapshotMeta;
+import io.skiff.spi.SnapshotStore;
 import io.skiff.spi.LogStore;
 import io.skiff.spi.PersistentState;
 import io.skiff.spi.SendResult;
@@ -49,7 +53,7 @@ import java.util.random.RandomGenerator;
  * (a dedicated runner, or a simulation's single thread); other threads only {@link #submit} operations and report
  * connection changes.
  */
-public final class NodeAgent implements Agent, RaftListener {
+public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
     private static final int FRAME_LIMIT = 256;
     private static final int OPERATION_LIMIT = 4096;
     private static final long WARNING_INTERVAL_NS = 1_000_000_000L;
@@ -88,6 +92,8 @@ public final class NodeAgent implements Agent, RaftListener {
 
     private long nowNs;
     private long applied;
+    private long snapshotIndex;
+    private SnapshotStore.Writer staging;
     private long nextReadBatch = 1;
     private long nextPeersRequest = 1;
     private long nextDeadlineCheckNs;
@@ -138,9 +144,10 @@ public final class NodeAgent implements Agent, RaftListener {
         checkFrameLimits();
         log = new RaftLog(storage.log());
         applied = stateMachine.appliedIndex();
+        restoreSnapshot();
         final FrameEncoder encoder = new FrameEncoder(FrameHeader.clusterIdHash(clusterId), address.toString());
         core = new RaftCore(address, members, persisted.term(), persisted.votedFor(), log, CoreConfig.from(options),
-            random, outbox, encoder, this, nowNs);
+            random, outbox, encoder, this, this, nowNs);
         core.onApplied(applied);
         decoder = new FrameDecoder<>(FrameHeader.clusterIdHash(clusterId), core::resolve);
         for (Peer peer : core.peers()) {
@@ -627,6 +634,7 @@ public final class NodeAgent implements Agent, RaftListener {
         applied = target;
         core.onApplied(target);
         serveReads();
+        maybeSnapshot();
     }
 
     private void applyEntry(long index, long term, int type, DirectBuffer buffer, int offset, int length) {
@@ -666,6 +674,114 @@ public final class NodeAgent implements Agent, RaftListener {
             events.publish(new SkiffEvent.Warning(address, "the state machine failed to apply index " + index, e));
             return SessionTable.FAILED;
         }
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    /**
+     * On start: a snapshot newer than the state machine's own state replaces it (an in-memory state machine
+     * starts empty; the log then replays only what follows the snapshot).
+     */
+    private void restoreSnapshot() {
+        final java.util.Optional<SnapshotMeta> latest = storage.snapshots().latest();
+        if (latest.isPresent()) {
+            snapshotIndex = latest.get().index();
+            if (snapshotIndex > applied) {
+                restoreStateMachine();
+            }
+        }
+    }
+
+    private void restoreStateMachine() {
+        try (SnapshotStore.Reader reader = storage.snapshots().open().orElseThrow(() -> new StorageException(
+            "the snapshot of " + address + " disappeared while it was being restored"))) {
+            if (reader.read(0, 1, Integer.MAX_VALUE, sessions::restore) != 1) {
+                throw new StorageException("the snapshot at index " + reader.meta().index() + " of " + address
+                    + " has no client session record");
+            }
+            stateMachine.restore(new ShiftedReader(reader, 1));
+            applied = reader.meta().index();
+            snapshotIndex = applied;
+        }
+    }
+
+    /**
+     * Takes a snapshot every {@code snapshotInterval} applied entries and compacts the log before it, keeping
+     * {@code minLogRetention} entries for followers that are only a little behind.
+     */
+    private void maybeSnapshot() {
+        if (applied - snapshotIndex < options.snapshotInterval()) {
+            return;
+        }
+        final long term = log.term(applied);
+        final SnapshotStore.Writer writer = storage.snapshots().create(new SnapshotMeta(applied, term,
+            new byte[0], -1));
+        try {
+            writer.append(ByteBuffer.wrap(sessions.encode()));
+            stateMachine.snapshot(writer);
+            writer.commit();
+        } finally {
+            writer.close();
+        }
+        snapshotIndex = applied;
+        counters.increment(NodeCounters.SNAPSHOTS_TAKEN);
+        final long compactTo = applied - options.minLogRetention();
+        final LogStore store = storage.log();
+        if (compactTo >= store.firstIndex()) {
+            store.compactUpTo(compactTo, log.term(compactTo));
+            store.sync();
+        }
+    }
+
+    @Override
+    public SnapshotStore.Reader openLatest() {
+        return storage.snapshots().open().orElse(null);
+    }
+
+    @Override
+    public long accept(SnapshotChunk chunk) {
+        if (null == staging || staging.meta().index() != chunk.snapshotIndex()
+            || staging.meta().term() != chunk.snapshotTerm()) {
+            if (chunk.recordOffset() != 0) {
+                return 0;
+            }
+            if (null != staging) {
+                staging.close();
+            }
+            final byte[] configuration = new byte[chunk.configLength()];
+            chunk.buffer().getBytes(chunk.configOffset(), configuration);
+            staging = storage.snapshots().create(new SnapshotMeta(chunk.snapshotIndex(), chunk.snapshotTerm(),
+                configuration, -1));
+        }
+        if (chunk.recordOffset() != staging.records()) {
+            return staging.records();
+        }
+        for (chunk.rewind(); chunk.hasRecord(); chunk.next()) {
+            staging.append(commandView.wrap(chunk.buffer(), chunk.recordOffsetInBuffer(), chunk.recordLength()));
+        }
+        if (!chunk.last()) {
+            return staging.records();
+        }
+        staging.commit();
+        staging.close();
+        staging = null;
+        installSnapshot(chunk.snapshotIndex(), chunk.snapshotTerm());
+        return INSTALLED;
+    }
+
+    /** Replaces state machine, sessions and log prefix with the snapshot just received (§5.3). */
+    private void installSnapshot(long index, long term) {
+        restoreStateMachine();
+        final LogStore store = storage.log();
+        final boolean keepsSuffix = store.lastIndex() >= index && store.firstIndex() - 1 <= index
+            && store.term(index) == term;
+        if (!keepsSuffix && store.lastIndex() >= store.firstIndex()) {
+            store.truncateAfter(store.firstIndex() - 1);
+        }
+        store.compactUpTo(index, term);
+        store.sync();
+        counters.increment(NodeCounters.SNAPSHOTS_INSTALLED);
+        serveReads();
     }
 
     // ---------------------------------------------------------------- core callbacks
@@ -761,6 +877,10 @@ public final class NodeAgent implements Agent, RaftListener {
     @Override
     public void onClose() {
         failEverything(new NodeStoppedException("the node " + address + " was stopped", false));
+        if (null != staging) {
+            staging.close();
+            staging = null;
+        }
         closeQuietly(transport);
         closeQuietly(stateMachine);
         closeQuietly(storage);

@@ -31,13 +31,16 @@ final class NodeCounters {
     static final int EVENTS_DROPPED = 18;
     static final int BYTES_SENT = 19;
     static final int BYTES_RECEIVED = 20;
-    private static final int FIXED = 21;
+    static final int SNAPSHOTS_TAKEN = 21;
+    static final int SNAPSHOTS_INSTALLED = 22;
+    private static final int FIXED = 23;
 
     private static final String[] NAMES = {
         "messagesSent", "messagesReceived", "framesMalformed", "framesWrongCluster", "framesUnknownSender",
         "framesUnsupportedVersion", "sendNotConnected", "sendBackPressured", "sendClosed", "elections",
         "leaderChanges", "commandsProposed", "commandsForwarded", "commandsRetried", "commandsApplied",
-        "commandsDeduplicated", "reads", "readRounds", "eventsDropped", "bytesSent", "bytesReceived"
+        "commandsDeduplicated", "reads", "readRounds", "eventsDropped", "bytesSent", "bytesReceived",
+        "snapshotsTaken", "snapshotsInstalled"
     };
 
     private final AtomicLongArray values = new AtomicLongArray(FIXED + 2 * MessageType.COUNT);

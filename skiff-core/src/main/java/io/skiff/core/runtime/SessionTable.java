@@ -1,7 +1,10 @@
 package io.skiff.core.runtime;
 
+import io.skiff.StorageException;
 import org.agrona.collections.Long2ObjectHashMap;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -87,6 +90,80 @@ final class SessionTable {
         newest = session;
         if (null == oldest) {
             oldest = session;
+        }
+    }
+
+    /**
+     * Encodes every session, oldest first, for a snapshot: [count] then per session [client id][floor][answers]
+     * and per answer [sequence][kind][length][bytes] (little-endian; kind 0 = answer, 1 = forgotten, 2 = failed).
+     *
+     * @return the encoded table.
+     */
+    byte[] encode() {
+        int size = 4;
+        for (Session s = oldest; null != s; s = s.newer) {
+            size += 20;
+            for (int i = 0; i < s.count; i++) {
+                size += 13 + s.answers[(s.head + i) % s.sequences.length].length;
+            }
+        }
+        final ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        out.putInt(sessions.size());
+        for (Session s = oldest; null != s; s = s.newer) {
+            out.putLong(s.clientId).putLong(s.floor).putInt(s.count);
+            for (int i = 0; i < s.count; i++) {
+                final int slot = (s.head + i) % s.sequences.length;
+                final byte[] answer = s.answers[slot];
+                out.putLong(s.sequences[slot]).put((byte)(answer == FORGOTTEN ? 1 : answer == FAILED ? 2 : 0))
+                    .putInt(answer.length).put(answer);
+            }
+        }
+        return out.array();
+    }
+
+    /**
+     * Replaces every session with those encoded by {@link #encode()}.
+     *
+     * @throws StorageException when the bytes are not a valid table.
+     */
+    void restore(ByteBuffer encoded) {
+        final ByteBuffer in = encoded.slice().order(ByteOrder.LITTLE_ENDIAN);
+        sessions.clear();
+        newest = null;
+        oldest = null;
+        try {
+            final int count = in.getInt();
+            checkCount(count, in.remaining() / 20, "sessions");
+            for (int i = 0; i < count; i++) {
+                final Session session = new Session(in.getLong());
+                session.floor = in.getLong();
+                final int answers = in.getInt();
+                checkCount(answers, in.remaining() / 13, "answers");
+                for (int a = 0; a < answers; a++) {
+                    final long sequence = in.getLong();
+                    final byte kind = in.get();
+                    final int length = in.getInt();
+                    checkCount(length, in.remaining(), "answer bytes");
+                    final byte[] answer = kind == 1 ? FORGOTTEN : kind == 2 ? FAILED : new byte[length];
+                    if (kind == 0) {
+                        in.get(answer);
+                    } else {
+                        in.position(in.position() + length);
+                    }
+                    session.add(sequence, answer);
+                }
+                sessions.put(session.clientId, session);
+                linkNewest(session);
+            }
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new StorageException("the client session table in the snapshot is truncated", e);
+        }
+    }
+
+    private static void checkCount(int count, int most, String what) {
+        if (count < 0 || count > most) {
+            throw new StorageException("the client session table in the snapshot is corrupt: " + count + " " + what
+                + ", at most " + most + " fit the remaining bytes");
         }
     }
 

@@ -50,7 +50,7 @@ class RaftCoreTest {
     @Test
     void anEntryOfAnEarlierTermIsNotCommittedByCountingReplicas() {
         final RaftHarness h = new RaftHarness(5, 3, new CoreConfig(150 * MS, 300 * MS, 50 * MS, 1, 64 * 1024, 16,
-            1 << 20, false, false));
+            1 << 20, false, false, 10, 256 * 1024));
         final RaftHarness.Node s1 = h.node(1);
         final RaftHarness.Node s2 = h.node(2);
         final RaftHarness.Node s3 = h.node(3);
@@ -105,7 +105,7 @@ class RaftCoreTest {
     @Test
     void followersWithConflictingSuffixesAreRepairedToTheLeadersLog() {
         final RaftHarness h = new RaftHarness(3, 4, new CoreConfig(150 * MS, 300 * MS, 50 * MS, 2, 64 * 1024, 4,
-            1 << 20, true, true));
+            1 << 20, true, true, 10, 256 * 1024));
         RaftHarness.Node leader = h.electLeader();
         h.advance(100 * MS);
         // The leader appends entries nobody else receives, then loses leadership to a node that appends others.
@@ -134,7 +134,7 @@ class RaftCoreTest {
     @Test
     void aVoteIsPersistedBeforeTheResponseLeavesAndSurvivesACrash() {
         final RaftHarness h = new RaftHarness(3, 5, new CoreConfig(150 * MS, 300 * MS, 50 * MS, 64, 64 * 1024, 16,
-            1 << 20, false, false));
+            1 << 20, false, false, 10, 256 * 1024));
         final RaftHarness.Node s1 = h.node(1);
         final RaftHarness.Node s2 = h.node(2);
         final RaftHarness.Node s3 = h.node(3);
@@ -209,7 +209,7 @@ class RaftCoreTest {
     @Test
     void withoutPreVoteARejoiningNodeWithAHigherTermForcesAnElection() {
         final RaftHarness h = new RaftHarness(3, 8, new CoreConfig(150 * MS, 300 * MS, 50 * MS, 64, 64 * 1024, 16,
-            1 << 20, false, false));
+            1 << 20, false, false, 10, 256 * 1024));
         final RaftHarness.Node leader = h.electLeader();
         final long term = leader.core.term();
         final RaftHarness.Node cut = h.nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
@@ -293,7 +293,7 @@ class RaftCoreTest {
     @Test
     void aStaleDuplicateAppendDoesNotTruncateLaterEntries() {
         final RaftHarness h = new RaftHarness(3, 13, new CoreConfig(150 * MS, 300 * MS, 50 * MS, 1, 64 * 1024, 16,
-            1 << 20, true, true));
+            1 << 20, true, true, 10, 256 * 1024));
         final RaftHarness.Node leader = h.electLeader();
         h.advance(100 * MS);
         final RaftHarness.Node follower = h.nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
@@ -354,7 +354,7 @@ class RaftCoreTest {
     @Test
     void aLeaderResendsWhenEveryAppendInFlightWasLost() {
         final RaftHarness h = new RaftHarness(3, 16, new CoreConfig(150 * MS, 300 * MS, 50 * MS, 1, 64 * 1024, 2,
-            1 << 20, true, true));
+            1 << 20, true, true, 10, 256 * 1024));
         final RaftHarness.Node leader = h.electLeader();
         h.advance(100 * MS);
         final RaftHarness.Node follower = h.nodes.values().stream().filter(n -> n != leader).findFirst()

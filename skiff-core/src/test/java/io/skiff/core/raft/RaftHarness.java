@@ -33,6 +33,18 @@ import java.util.function.Predicate;
 final class RaftHarness {
     static final long MS = 1_000_000L;
     static final String CLUSTER = "harness";
+    /** These scenarios never compact their logs, so no snapshot is ever sent or received. */
+    static final SnapshotTransfer NO_SNAPSHOTS = new SnapshotTransfer() {
+        @Override
+        public io.skiff.spi.SnapshotStore.Reader openLatest() {
+            return null;
+        }
+
+        @Override
+        public long accept(io.skiff.core.codec.SnapshotChunk chunk) {
+            throw new AssertionError("no snapshot is expected in these scenarios");
+        }
+    };
 
     /** A frame in flight. */
     record Frame(NodeAddress from, NodeAddress to, byte[] bytes) {
@@ -77,7 +89,7 @@ final class RaftHarness {
             }
             core = new RaftCore(address, members, state.term(), state.votedFor(), new RaftLog(storage.log()), config,
                 new SplittableRandom(seed ^ address.hashCode()), outbox,
-                new FrameEncoder(FrameHeader.clusterIdHash(CLUSTER), address.toString()), this, now);
+                new FrameEncoder(FrameHeader.clusterIdHash(CLUSTER), address.toString()), this, NO_SNAPSHOTS, now);
             decoder = new FrameDecoder<>(FrameHeader.clusterIdHash(CLUSTER), core::resolve);
             down = false;
         }
@@ -187,7 +199,7 @@ final class RaftHarness {
     Predicate<Frame> drop = frame -> false;
 
     RaftHarness(int size, long seed) {
-        this(size, seed, new CoreConfig(150 * MS, 300 * MS, 50 * MS, 64, 64 * 1024, 16, 1 << 20, true, true));
+        this(size, seed, new CoreConfig(150 * MS, 300 * MS, 50 * MS, 64, 64 * 1024, 16, 1 << 20, true, true, 10, 256 * 1024));
     }
 
     RaftHarness(int size, long seed, CoreConfig config) {

@@ -43,6 +43,8 @@ public final class Invariants {
         long commit;
         long applied;
         long ledTerm = -1;
+        /** Entries up to here are covered by a committed snapshot and may leave the log. */
+        long snapshotIndex;
 
         long lastIndex() {
             return firstIndex + terms.size() - 1;
@@ -54,6 +56,15 @@ public final class Invariants {
 
         int checksum(long index) {
             return (int)checksums.getLong((int)(index - firstIndex));
+        }
+
+        void compactUpTo(long index) {
+            final int drop = (int)Math.min(terms.size(), Math.max(0, index - firstIndex + 1));
+            for (int i = 0; i < drop; i++) {
+                terms.removeAt(0);
+                checksums.removeAt(0);
+            }
+            firstIndex = index + 1;
         }
 
         void truncateAfter(long index) {
@@ -94,6 +105,8 @@ public final class Invariants {
         mirrors.put(machine.address(), mirror);
         final var log = machine.storage().log();
         mirror.firstIndex = log.firstIndex();
+        mirror.snapshotIndex = machine.storage().snapshots().latest().map(m -> m.index()).orElse(0L);
+        mirror.applied = mirror.snapshotIndex;
         if (log.lastIndex() >= log.firstIndex()) {
             log.read(log.firstIndex(), log.lastIndex(), Integer.MAX_VALUE, (index, term, entry) -> {
                 mirror.terms.addLong(term);
@@ -133,7 +146,8 @@ public final class Invariants {
             throw new InvariantViolation("leader append-only", "leader " + machine.address() + " of term "
                 + agent.core().term() + " removed entries after index " + afterIndex);
         }
-        for (long i = Math.max(afterIndex + 1, mirror.firstIndex); i <= mirror.lastIndex(); i++) {
+        for (long i = Math.max(Math.max(afterIndex, mirror.snapshotIndex) + 1, mirror.firstIndex);
+            i <= mirror.lastIndex(); i++) {
             final long committedTerm = committedTerms.get(i);
             if (committedTerm != -1 && committedTerm == mirror.term(i)
                 && committedChecksums.get(i) == mirror.checksum(i)) {
@@ -156,6 +170,24 @@ public final class Invariants {
         if (null != votedFor) {
             byTerm.put(term, votedFor);
         }
+    }
+
+    void onSnapshot(SimNode machine, long index) {
+        checks++;
+        final Mirror mirror = mirrors.get(machine.address());
+        mirror.snapshotIndex = Math.max(mirror.snapshotIndex, index);
+        // A received snapshot replaces the state machine: applies continue after it.
+        mirror.applied = Math.max(mirror.applied, index);
+    }
+
+    void onCompact(SimNode machine, long index) {
+        checks++;
+        final Mirror mirror = mirrors.get(machine.address());
+        if (index > mirror.snapshotIndex) {
+            throw new InvariantViolation("compaction only behind a snapshot", machine.address() + " compacted its"
+                + " log up to " + index + " but its latest snapshot covers only " + mirror.snapshotIndex);
+        }
+        mirror.compactUpTo(index);
     }
 
     void onApply(SimNode machine, long index, ByteBuffer command) {

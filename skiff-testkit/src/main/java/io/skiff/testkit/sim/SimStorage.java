@@ -18,6 +18,7 @@ final class SimStorage implements Storage {
     private final Storage inner;
     private final LogStore log;
     private final StateStore state;
+    private final SnapshotStore snapshots;
     private long syncedIndex;
     private long firstUnsyncedTerm = -1;
     private byte[] firstUnsynced;
@@ -27,6 +28,7 @@ final class SimStorage implements Storage {
         this.inner = inner;
         this.log = new Log(inner.log());
         this.state = new State(inner.state());
+        this.snapshots = new Snapshots(inner.snapshots());
         this.syncedIndex = inner.log().lastIndex();
     }
 
@@ -42,7 +44,7 @@ final class SimStorage implements Storage {
 
     @Override
     public SnapshotStore snapshots() {
-        return inner.snapshots();
+        return snapshots;
     }
 
     @Override
@@ -114,6 +116,7 @@ final class SimStorage implements Storage {
         public void compactUpTo(long index, long term) {
             checkDisk();
             store.compactUpTo(index, term);
+            node.observer().onCompact(node, index);
         }
 
         @Override
@@ -157,6 +160,65 @@ final class SimStorage implements Storage {
             node.spend(node.disk().syncLatencyNs());
             store.save(saved);
             node.observer().onVote(node, saved.term(), saved.votedFor());
+        }
+    }
+
+    /** Snapshots, with each commit reported: entries a committed snapshot covers may leave the log. */
+    private final class Snapshots implements SnapshotStore {
+        private final SnapshotStore store;
+
+        Snapshots(SnapshotStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public java.util.Optional<io.skiff.spi.SnapshotMeta> latest() {
+            return store.latest();
+        }
+
+        @Override
+        public Writer create(io.skiff.spi.SnapshotMeta meta) {
+            final Writer writer = store.create(meta);
+            return new Writer() {
+                @Override
+                public io.skiff.spi.SnapshotMeta meta() {
+                    return writer.meta();
+                }
+
+                @Override
+                public void append(ByteBuffer record) {
+                    checkDisk();
+                    writer.append(record);
+                }
+
+                @Override
+                public long records() {
+                    return writer.records();
+                }
+
+                @Override
+                public void commit() {
+                    checkDisk();
+                    node.spend(node.disk().syncLatencyNs());
+                    writer.commit();
+                    node.observer().onSnapshot(node, writer.meta().index());
+                }
+
+                @Override
+                public void abort() {
+                    writer.abort();
+                }
+
+                @Override
+                public void close() {
+                    writer.close();
+                }
+            };
+        }
+
+        @Override
+        public java.util.Optional<Reader> open() {
+            return store.open();
         }
     }
 }
