@@ -689,6 +689,9 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
             if (snapshotIndex > applied) {
                 restoreStateMachine();
             }
+            // A crash between storing a received snapshot and compacting the log leaves entries the snapshot
+            // replaces; finish the install.
+            alignLog(latest.get().index(), latest.get().term());
         }
     }
 
@@ -772,16 +775,26 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
     /** Replaces state machine, sessions and log prefix with the snapshot just received (§5.3). */
     private void installSnapshot(long index, long term) {
         restoreStateMachine();
+        alignLog(index, term);
+        counters.increment(NodeCounters.SNAPSHOTS_INSTALLED);
+        serveReads();
+    }
+
+    /**
+     * Makes the log start right after a snapshot: entries it covers are compacted away; entries after it are kept
+     * only if the log holds the snapshot's last entry with the same term (§5.3), else the whole log goes.
+     */
+    private void alignLog(long index, long term) {
         final LogStore store = storage.log();
-        final boolean keepsSuffix = store.lastIndex() >= index && store.firstIndex() - 1 <= index
-            && store.term(index) == term;
+        if (store.firstIndex() - 1 >= index) {
+            return;
+        }
+        final boolean keepsSuffix = store.lastIndex() >= index && store.term(index) == term;
         if (!keepsSuffix && store.lastIndex() >= store.firstIndex()) {
             store.truncateAfter(store.firstIndex() - 1);
         }
         store.compactUpTo(index, term);
         store.sync();
-        counters.increment(NodeCounters.SNAPSHOTS_INSTALLED);
-        serveReads();
     }
 
     // ---------------------------------------------------------------- core callbacks

@@ -154,7 +154,15 @@ public final class Simulation {
         node.on(SkiffEvent.StateChanged.class, e -> record(e.node() + " " + e.from() + " -> " + e.to() + " in term "
             + e.term()));
         record("start " + machine.address() + " (incarnation " + (machine.incarnation() + 1) + ")");
-        node.start().join();
+        try {
+            node.start().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (!(e.getCause() instanceof SimulatedCrash)) {
+                throw e;
+            }
+            // The power went while the node was recovering; it comes back later, as any crash.
+            crashed(machine, e.getCause().getMessage());
+        }
     }
 
     private SkiffOptions peersOf(NodeAddress address) {

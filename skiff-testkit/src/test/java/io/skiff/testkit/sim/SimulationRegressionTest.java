@@ -20,4 +20,16 @@ class SimulationRegressionTest {
         final ChaosRun.Result result = ChaosRun.run(seed, SimulationSeedsTest.settingsFor(seed));
         assertThat(result.failed()).as(result.report()).isFalse();
     }
+
+    /**
+     * A crash between storing a received snapshot and compacting the log left a snapshot ahead of the log; the
+     * restarted node then committed past its log and could never catch up. Fixed by finishing the install on
+     * start (aligning the log with the latest snapshot).
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {87, 119, 167, 255, 271})
+    void aSnapshotStoredJustBeforeACrashIsFullyInstalledOnRestart(long seed) {
+        final ChaosRun.Result result = ChaosRun.run(seed, SimulationSeedsTest.settingsFor(seed));
+        assertThat(result.failed()).as(result.report()).isFalse();
+    }
 }
