@@ -98,6 +98,7 @@ public final class SkiffOptions {
     private final boolean preVote;
     private final boolean checkQuorum;
     private final Long seed;
+    private final List<byte[]> authenticationKeys;
     private final Map<Class<?>, Object> providerOptions;
 
     private SkiffOptions(Builder b) {
@@ -129,7 +130,16 @@ public final class SkiffOptions {
         preVote = b.preVote;
         checkQuorum = b.checkQuorum;
         seed = b.seed;
+        authenticationKeys = copyKeys(b.authenticationKeys);
         providerOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.providerOptions));
+    }
+
+    private static List<byte[]> copyKeys(List<byte[]> keys) {
+        final List<byte[]> copies = new ArrayList<>();
+        for (byte[] key : keys) {
+            copies.add(key.clone());
+        }
+        return Collections.unmodifiableList(copies);
     }
 
     /** @return a builder holding every default. */
@@ -307,6 +317,16 @@ public final class SkiffOptions {
         return checkQuorum;
     }
 
+    /**
+     * Shared secrets that authenticate every frame (HMAC-SHA256): the first key signs, every key verifies.
+     * Empty (the default) sends frames without a MAC and accepts any frame of the cluster id.
+     *
+     * @return copies of the keys, the signing key first.
+     */
+    public List<byte[]> authenticationKeys() {
+        return copyKeys(authenticationKeys);
+    }
+
     /** @return the seed of the election-timeout randomness, when fixed for reproducible runs. */
     public OptionalLong seed() {
         return null == seed ? OptionalLong.empty() : OptionalLong.of(seed);
@@ -368,6 +388,7 @@ public final class SkiffOptions {
         private boolean preVote = true;
         private boolean checkQuorum = true;
         private Long seed;
+        private List<byte[]> authenticationKeys = List.of();
         private final Map<Class<?>, Object> providerOptions = new LinkedHashMap<>();
 
         private Builder() {
@@ -402,6 +423,7 @@ public final class SkiffOptions {
             preVote = o.preVote;
             checkQuorum = o.checkQuorum;
             seed = o.seed;
+            authenticationKeys = o.authenticationKeys;
             providerOptions.putAll(o.providerOptions);
         }
 
@@ -623,6 +645,26 @@ public final class SkiffOptions {
          */
         public Builder seed(long value) {
             seed = value;
+            return this;
+        }
+
+        /**
+         * Authenticates every frame with shared secrets. To rotate without downtime, give every node
+         * {@code (newKey, oldKey)}, then, once every node runs with both, {@code (newKey)} alone.
+         *
+         * @param keys at least 16 bytes each; the first signs, all verify; none to turn authentication off.
+         * @return this builder.
+         */
+        public Builder authenticationKeys(byte[]... keys) {
+            final List<byte[]> checked = new ArrayList<>();
+            for (int i = 0; i < keys.length; i++) {
+                if (null == keys[i] || keys[i].length < 16) {
+                    throw new InvalidOptionsException("authentication key " + (i + 1) + " must be at least 16 bytes, "
+                        + "got " + (null == keys[i] ? "null" : keys[i].length + " bytes"));
+                }
+                checked.add(keys[i].clone());
+            }
+            authenticationKeys = checked;
             return this;
         }
 

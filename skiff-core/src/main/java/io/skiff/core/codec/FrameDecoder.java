@@ -18,9 +18,11 @@ public final class FrameDecoder<P> {
     public static final int WRONG_CLUSTER = 2;
     public static final int UNKNOWN_SENDER = 3;
     public static final int UNSUPPORTED_VERSION = 4;
+    public static final int NOT_AUTHENTIC = 5;
 
     private final long clusterId;
     private final SenderResolver<P> resolver;
+    private final FrameAuthenticator authenticator;
     private final Checksums checksums = new Checksums();
     private final EntryBatch entryBatch = new EntryBatch();
     private final CommandBatch commandBatch = new CommandBatch();
@@ -31,8 +33,16 @@ public final class FrameDecoder<P> {
     private long errorActual;
 
     public FrameDecoder(long clusterId, SenderResolver<P> resolver) {
+        this(clusterId, resolver, null);
+    }
+
+    /**
+     * @param authenticator verifies every frame's MAC, or {@code null} to accept frames without checking one.
+     */
+    public FrameDecoder(long clusterId, SenderResolver<P> resolver, FrameAuthenticator authenticator) {
         this.clusterId = clusterId;
         this.resolver = resolver;
+        this.authenticator = authenticator;
     }
 
     /**
@@ -69,6 +79,9 @@ public final class FrameDecoder<P> {
         final long frameClusterId = FrameHeader.clusterId(buffer, offset);
         if (frameClusterId != clusterId) {
             return error(WRONG_CLUSTER, "cluster id", clusterId, frameClusterId);
+        }
+        if (null != authenticator && !authenticator.verify(buffer, offset, length)) {
+            return error(NOT_AUTHENTIC, "MAC from a shared key", 1, 0);
         }
         final long term = FrameHeader.term(buffer, offset);
         if (term < 0) {

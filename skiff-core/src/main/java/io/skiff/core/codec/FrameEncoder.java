@@ -14,14 +14,30 @@ import static io.skiff.core.codec.MessageLayout.*;
 public final class FrameEncoder {
     private final long clusterId;
     private final byte[] sender;
+    private final FrameAuthenticator authenticator;
 
     /**
      * @param clusterId the cluster id hash, see {@link FrameHeader#clusterIdHash(String)}.
      * @param sender    this node's canonical address.
      */
     public FrameEncoder(long clusterId, String sender) {
+        this(clusterId, sender, null);
+    }
+
+    /**
+     * @param clusterId     the cluster id hash, see {@link FrameHeader#clusterIdHash(String)}.
+     * @param sender        this node's canonical address.
+     * @param authenticator signs every frame, or {@code null} for unauthenticated frames.
+     */
+    public FrameEncoder(long clusterId, String sender, FrameAuthenticator authenticator) {
         this.clusterId = clusterId;
         this.sender = sender.getBytes(StandardCharsets.US_ASCII);
+        this.authenticator = authenticator;
+    }
+
+    /** @return the bytes a frame carries beyond its header and body: the MAC when frames are signed. */
+    public int trailerLength() {
+        return null == authenticator ? 0 : FrameHeader.MAC_LENGTH;
     }
 
     /** @return the header length of every frame this encoder writes. */
@@ -63,20 +79,20 @@ public final class FrameEncoder {
         buffer.putLong(body + APPEND_RESPONSE_INDEX, index, BYTE_ORDER);
         buffer.putLong(body + APPEND_RESPONSE_HINT_INDEX, hintIndex, BYTE_ORDER);
         buffer.putLong(body + APPEND_RESPONSE_HINT_TERM, hintTerm, BYTE_ORDER);
-        return headerLength() + APPEND_RESPONSE_LENGTH;
+        return seal(buffer, offset, headerLength() + APPEND_RESPONSE_LENGTH);
     }
 
     public int heartbeat(MutableDirectBuffer buffer, int offset, long term, long commit, long readSeq) {
         final int body = header(buffer, offset, MessageType.HEARTBEAT, term, HEARTBEAT_LENGTH);
         buffer.putLong(body + HEARTBEAT_COMMIT, commit, BYTE_ORDER);
         buffer.putLong(body + HEARTBEAT_READ_SEQ, readSeq, BYTE_ORDER);
-        return headerLength() + HEARTBEAT_LENGTH;
+        return seal(buffer, offset, headerLength() + HEARTBEAT_LENGTH);
     }
 
     public int heartbeatResponse(MutableDirectBuffer buffer, int offset, long term, long readSeq) {
         final int body = header(buffer, offset, MessageType.HEARTBEAT_RESPONSE, term, HEARTBEAT_RESPONSE_LENGTH);
         buffer.putLong(body + HEARTBEAT_RESPONSE_READ_SEQ, readSeq, BYTE_ORDER);
-        return headerLength() + HEARTBEAT_RESPONSE_LENGTH;
+        return seal(buffer, offset, headerLength() + HEARTBEAT_RESPONSE_LENGTH);
     }
 
     public int voteRequest(MutableDirectBuffer buffer, int offset, boolean preVote, long term, long lastIndex,
@@ -86,19 +102,19 @@ public final class FrameEncoder {
         buffer.putLong(body + VOTE_LAST_INDEX, lastIndex, BYTE_ORDER);
         buffer.putLong(body + VOTE_LAST_TERM, lastTerm, BYTE_ORDER);
         buffer.putByte(body + VOTE_FLAGS, (byte)(transfer ? VOTE_FLAG_TRANSFER : 0));
-        return headerLength() + VOTE_LENGTH;
+        return seal(buffer, offset, headerLength() + VOTE_LENGTH);
     }
 
     public int voteResponse(MutableDirectBuffer buffer, int offset, boolean preVote, long term, boolean granted) {
         final int type = preVote ? MessageType.PRE_VOTE_RESPONSE : MessageType.VOTE_RESPONSE;
         final int body = header(buffer, offset, type, term, VOTE_RESPONSE_LENGTH);
         buffer.putByte(body + VOTE_RESPONSE_GRANTED, (byte)(granted ? 1 : 0));
-        return headerLength() + VOTE_RESPONSE_LENGTH;
+        return seal(buffer, offset, headerLength() + VOTE_RESPONSE_LENGTH);
     }
 
     public int timeoutNow(MutableDirectBuffer buffer, int offset, long term) {
         header(buffer, offset, MessageType.TIMEOUT_NOW, term, 0);
-        return headerLength();
+        return seal(buffer, offset, headerLength());
     }
 
     /**
@@ -133,13 +149,13 @@ public final class FrameEncoder {
         if (leaderLength > 0) {
             buffer.putBytes(body + CLIENT_REJECT_LEADER, leader);
         }
-        return headerLength() + CLIENT_REJECT_LEADER + leaderLength;
+        return seal(buffer, offset, headerLength() + CLIENT_REJECT_LEADER + leaderLength);
     }
 
     public int readIndexRequest(MutableDirectBuffer buffer, int offset, long term, long requestId) {
         final int body = header(buffer, offset, MessageType.READ_INDEX_REQUEST, term, READ_INDEX_LENGTH);
         buffer.putLong(body + READ_INDEX_REQUEST_ID, requestId, BYTE_ORDER);
-        return headerLength() + READ_INDEX_LENGTH;
+        return seal(buffer, offset, headerLength() + READ_INDEX_LENGTH);
     }
 
     public int readIndexResponse(MutableDirectBuffer buffer, int offset, long term, long requestId, long readIndex,
@@ -148,13 +164,13 @@ public final class FrameEncoder {
         buffer.putLong(body + READ_INDEX_RESPONSE_REQUEST_ID, requestId, BYTE_ORDER);
         buffer.putLong(body + READ_INDEX_RESPONSE_INDEX, readIndex, BYTE_ORDER);
         buffer.putByte(body + READ_INDEX_RESPONSE_SUCCESS, (byte)(success ? 1 : 0));
-        return headerLength() + READ_INDEX_RESPONSE_LENGTH;
+        return seal(buffer, offset, headerLength() + READ_INDEX_RESPONSE_LENGTH);
     }
 
     public int peersRequest(MutableDirectBuffer buffer, int offset, long term, long requestId) {
         final int body = header(buffer, offset, MessageType.PEERS_REQUEST, term, PEERS_LENGTH);
         buffer.putLong(body + PEERS_REQUEST_ID, requestId, BYTE_ORDER);
-        return headerLength() + PEERS_LENGTH;
+        return seal(buffer, offset, headerLength() + PEERS_LENGTH);
     }
 
     /**
@@ -233,7 +249,7 @@ public final class FrameEncoder {
         buffer.putLong(body + SNAPSHOT_RESPONSE_TERM, snapshotTerm, BYTE_ORDER);
         buffer.putLong(body + SNAPSHOT_RESPONSE_NEXT_OFFSET, nextOffset, BYTE_ORDER);
         buffer.putByte(body + SNAPSHOT_RESPONSE_SUCCESS, (byte)(success ? 1 : 0));
-        return headerLength() + SNAPSHOT_RESPONSE_LENGTH;
+        return seal(buffer, offset, headerLength() + SNAPSHOT_RESPONSE_LENGTH);
     }
 
     private int header(MutableDirectBuffer buffer, int offset, int type, long term, int bodyLength) {
@@ -242,6 +258,10 @@ public final class FrameEncoder {
 
     private int finish(MutableDirectBuffer buffer, int offset, int bodyLength) {
         buffer.putInt(offset + FrameHeader.BODY_LENGTH_OFFSET, bodyLength, BYTE_ORDER);
-        return headerLength() + bodyLength;
+        return seal(buffer, offset, headerLength() + bodyLength);
+    }
+
+    private int seal(MutableDirectBuffer buffer, int offset, int length) {
+        return null == authenticator ? length : authenticator.sign(buffer, offset, length);
     }
 }

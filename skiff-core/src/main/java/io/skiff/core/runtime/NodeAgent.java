@@ -12,6 +12,7 @@ import io.skiff.SkiffOptions;
 import io.skiff.SkiffTimeoutException;
 import io.skiff.StorageException;
 import io.skiff.core.codec.ClientCommand;
+import io.skiff.core.codec.FrameAuthenticator;
 import io.skiff.core.codec.FrameDecoder;
 import io.skiff.core.codec.FrameEncoder;
 import io.skiff.core.codec.FrameHeader;
@@ -145,11 +146,15 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
         log = new RaftLog(storage.log());
         applied = stateMachine.appliedIndex();
         restoreSnapshot();
-        final FrameEncoder encoder = new FrameEncoder(FrameHeader.clusterIdHash(clusterId), address.toString());
+        final FrameAuthenticator authenticator = options.authenticationKeys().isEmpty() ? null
+            : new FrameAuthenticator(options.authenticationKeys());
+        final FrameEncoder encoder = new FrameEncoder(FrameHeader.clusterIdHash(clusterId), address.toString(),
+            authenticator);
         core = new RaftCore(address, members, persisted.term(), persisted.votedFor(), log, CoreConfig.from(options),
             random, outbox, encoder, this, this, nowNs);
         core.onApplied(applied);
-        decoder = new FrameDecoder<>(FrameHeader.clusterIdHash(clusterId), core::resolve);
+        decoder = new FrameDecoder<>(FrameHeader.clusterIdHash(clusterId), core::resolve,
+            options.authenticationKeys().isEmpty() ? null : new FrameAuthenticator(options.authenticationKeys()));
         for (Peer peer : core.peers()) {
             transport.connect(peer.address());
         }
@@ -263,6 +268,9 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
             case FrameDecoder.UNSUPPORTED_VERSION:
                 counter = NodeCounters.FRAMES_UNSUPPORTED_VERSION;
                 break;
+            case FrameDecoder.NOT_AUTHENTIC:
+                counter = NodeCounters.FRAMES_NOT_AUTHENTIC;
+                break;
             default:
                 counter = NodeCounters.FRAMES_MALFORMED;
                 break;
@@ -280,6 +288,8 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
                 return "not from a member";
             case FrameDecoder.UNSUPPORTED_VERSION:
                 return "unsupported version";
+            case FrameDecoder.NOT_AUTHENTIC:
+                return "failed authentication";
             default:
                 return "malformed";
         }

@@ -33,14 +33,15 @@ final class NodeCounters {
     static final int BYTES_RECEIVED = 20;
     static final int SNAPSHOTS_TAKEN = 21;
     static final int SNAPSHOTS_INSTALLED = 22;
-    private static final int FIXED = 23;
+    static final int FRAMES_NOT_AUTHENTIC = 23;
+    private static final int FIXED = 24;
 
     private static final String[] NAMES = {
         "messagesSent", "messagesReceived", "framesMalformed", "framesWrongCluster", "framesUnknownSender",
         "framesUnsupportedVersion", "sendNotConnected", "sendBackPressured", "sendClosed", "elections",
         "leaderChanges", "commandsProposed", "commandsForwarded", "commandsRetried", "commandsApplied",
         "commandsDeduplicated", "reads", "readRounds", "eventsDropped", "bytesSent", "bytesReceived",
-        "snapshotsTaken", "snapshotsInstalled"
+        "snapshotsTaken", "snapshotsInstalled", "framesNotAuthentic"
     };
 
     private final AtomicLongArray values = new AtomicLongArray(FIXED + 2 * MessageType.COUNT);
