@@ -17,5 +17,6 @@ module io.skiff.core {
 
     provides io.skiff.spi.NodeFactory with io.skiff.core.runtime.CoreNodeFactory;
     provides io.skiff.spi.StorageProvider with io.skiff.core.storage.MemoryStorageProvider;
-    provides io.skiff.spi.StateMachineProvider with io.skiff.core.kv.KvStateMachineProvider;
+    provides io.skiff.spi.StateMachineProvider with io.skiff.core.kv.KvStateMachineProvider,
+        io.skiff.core.kv.StorageKvStateMachineProvider;
 }

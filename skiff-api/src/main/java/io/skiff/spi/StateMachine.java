@@ -29,6 +29,15 @@ public interface StateMachine extends AutoCloseable {
     byte[] apply(long index, ByteBuffer command);
 
     /**
+     * Ends a batch of {@link #apply} calls. A state machine that keeps its state in storage commits it here with
+     * {@code appliedIndex} in the same transaction; one held in memory has nothing to do.
+     *
+     * @param appliedIndex the index of the last command applied.
+     */
+    default void commit(long appliedIndex) {
+    }
+
+    /**
      * Answers a read-only query from the current state; must not change it.
      *
      * @param query the query between position and limit.

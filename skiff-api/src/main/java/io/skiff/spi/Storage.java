@@ -17,6 +17,15 @@ public interface Storage extends AutoCloseable {
     /** @return snapshots of the state machine. */
     SnapshotStore snapshots();
 
+    /**
+     * The ordered key-value store this storage keeps next to the log, for the {@code kv-storage} state machine.
+     *
+     * @return the store, or empty when this storage keeps none.
+     */
+    default java.util.Optional<KvStore> kvStore() {
+        return java.util.Optional.empty();
+    }
+
     /** Releases files and locks; the data stays. */
     @Override
     void close();

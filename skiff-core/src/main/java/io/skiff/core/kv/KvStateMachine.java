@@ -6,20 +6,15 @@ import io.skiff.spi.SnapshotStore;
 import io.skiff.spi.StateMachine;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 
 /**
  * The replicated ordered key-value map behind {@link io.skiff.LevelUp}: keys ordered as unsigned bytes, commands
  * PUT, DEL and atomic BATCH, queries GET and RANGE, all in the format of {@link KvCodec}.
  *
- * <p>The map lives in memory; a node keeps it across restarts with snapshots plus the log that follows them.
- * Deterministic as {@link StateMachine} requires: a sorted map, no clocks, no hash iteration order.
+ * <p>The entries live in memory ({@code kv}: snapshots plus the log that follows them keep them across restarts) or in
+ * the storage next to the log ({@code kv-storage}: committed with the applied index after each batch, so a restart
+ * resumes where they left off). Deterministic as {@link StateMachine} requires: sorted, no clocks, no hash order.
  *
  * <p>Failure modes: a malformed command changes nothing and yields an error result (status {@code 0xFF} and a
  * message), so a batch applies whole or not at all; a malformed query yields an error result too. Neither
@@ -32,9 +27,19 @@ public final class KvStateMachine implements StateMachine {
     private static final int RESTORE_PAGE_RECORDS = 1024;
     private static final int RESTORE_PAGE_BYTES = 1 << 20;
 
-    private final TreeMap<byte[], byte[]> entries = new TreeMap<>(Arrays::compareUnsigned);
+    private final KvData entries;
     private final KvCommandHandler applier = new Applier();
     private long appliedIndex;
+
+    /** A map on the heap. */
+    public KvStateMachine() {
+        this(new HeapKvData());
+    }
+
+    KvStateMachine(KvData entries) {
+        this.entries = entries;
+        this.appliedIndex = entries.openedAppliedIndex();
+    }
 
     /**
      * @return the index of the last command applied or snapshot restored; 0 for a new map, which holds nothing.
@@ -61,6 +66,11 @@ public final class KvStateMachine implements StateMachine {
         }
         KvCodec.decodeCommand(command, applier);
         return KvCodec.OK;
+    }
+
+    @Override
+    public void commit(long index) {
+        entries.commit(index);
     }
 
     /**
@@ -92,18 +102,18 @@ public final class KvStateMachine implements StateMachine {
      */
     @Override
     public void snapshot(SnapshotStore.Writer writer) {
-        ByteBuffer record = ByteBuffer.allocate(0);
-        for (Map.Entry<byte[], byte[]> entry : entries.entrySet()) {
-            final int length = KvCodec.snapshotRecordLength(entry.getKey(), entry.getValue());
-            if (record.capacity() < length) {
-                record = ByteBuffer.allocate((int)Math.min(KvCodec.MAX_ENCODED_BYTES,
-                    Math.max(length, 2L * record.capacity())));
+        final ByteBuffer[] record = {ByteBuffer.allocate(0)};
+        entries.forEach((key, value) -> {
+            final int length = KvCodec.snapshotRecordLength(key, value);
+            if (record[0].capacity() < length) {
+                record[0] = ByteBuffer.allocate((int)Math.min(KvCodec.MAX_ENCODED_BYTES,
+                    Math.max(length, 2L * record[0].capacity())));
             }
-            record.clear();
-            KvCodec.encodeSnapshotRecord(record, entry.getKey(), entry.getValue());
-            record.flip();
-            writer.append(record);
-        }
+            record[0].clear();
+            KvCodec.encodeSnapshotRecord(record[0], key, value);
+            record[0].flip();
+            writer.append(record[0]);
+        });
     }
 
     /**
@@ -116,7 +126,7 @@ public final class KvStateMachine implements StateMachine {
     @Override
     public void restore(SnapshotStore.Reader reader) {
         final SnapshotMeta meta = reader.meta();
-        final Restorer restorer = new Restorer();
+        final Restorer restorer = new Restorer(entries.restore());
         long next = 0;
         while (true) {
             final int read = reader.read(next, RESTORE_PAGE_RECORDS, RESTORE_PAGE_BYTES, restorer);
@@ -133,48 +143,19 @@ public final class KvStateMachine implements StateMachine {
             throw new StorageException("kv snapshot at index " + meta.index() + " holds " + next
                 + " records, expected " + meta.records());
         }
-        entries.clear();
-        entries.putAll(restorer.restored);
+        restorer.restore.finish(meta.index());
         appliedIndex = meta.index();
     }
 
-    /** Drops the map. */
+    /** Releases the entries (the heap map; storage-resident entries stay in the storage). */
     @Override
     public void close() {
-        entries.clear();
+        entries.close();
     }
 
     private byte[] range(KvRange range) {
-        final NavigableMap<byte[], byte[]> bounded = bounded(range);
-        final NavigableMap<byte[], byte[]> ordered = range.reverse() ? bounded.descendingMap() : bounded;
         final int max = range.limit() < 0 ? Integer.MAX_VALUE : range.limit();
-        final List<Map.Entry<byte[], byte[]>> selected = new ArrayList<>();
-        for (Map.Entry<byte[], byte[]> entry : ordered.entrySet()) {
-            if (selected.size() >= max) {
-                break;
-            }
-            selected.add(entry);
-        }
-        return KvCodec.encodeRangeResult(selected, range.keys(), range.values());
-    }
-
-    private NavigableMap<byte[], byte[]> bounded(KvRange range) {
-        final byte[] lower = range.lower();
-        final byte[] upper = range.upper();
-        if (null != lower && null != upper) {
-            // TreeMap.subMap rejects a lower bound above the upper one; such a range is simply empty.
-            if (Arrays.compareUnsigned(lower, upper) > 0) {
-                return Collections.emptyNavigableMap();
-            }
-            return entries.subMap(lower, range.lowerInclusive(), upper, range.upperInclusive());
-        }
-        if (null != lower) {
-            return entries.tailMap(lower, range.lowerInclusive());
-        }
-        if (null != upper) {
-            return entries.headMap(upper, range.upperInclusive());
-        }
-        return entries;
+        return KvCodec.encodeRangeResult(entries.range(range, max), range.keys(), range.values());
     }
 
     private static byte[] copy(ByteBuffer buffer, int index, int length) {
@@ -191,17 +172,21 @@ public final class KvStateMachine implements StateMachine {
 
         @Override
         public void delete(ByteBuffer buffer, int keyIndex, int keyLength) {
-            entries.remove(copy(buffer, keyIndex, keyLength));
+            entries.delete(copy(buffer, keyIndex, keyLength));
         }
     }
 
     // Collects snapshot records into a new map, remembering the first failure rather than throwing it through the
     // store's reader, which then ends its page normally.
     private static final class Restorer implements SnapshotStore.RecordHandler, KvCommandHandler {
-        private final TreeMap<byte[], byte[]> restored = new TreeMap<>(Arrays::compareUnsigned);
+        private final KvData.Restore restore;
         private long record;
         private byte[] previousKey;
         private String failure;
+
+        Restorer(KvData.Restore restore) {
+            this.restore = restore;
+        }
 
         @Override
         public void onRecord(ByteBuffer buffer) {
@@ -222,7 +207,7 @@ public final class KvStateMachine implements StateMachine {
                 throw new KvFormatException("its key is not above the previous record's key: expected strictly "
                     + "ascending keys");
             }
-            restored.put(key, copy(buffer, valueIndex, valueLength));
+            restore.put(key, copy(buffer, valueIndex, valueLength));
             previousKey = key;
         }
 

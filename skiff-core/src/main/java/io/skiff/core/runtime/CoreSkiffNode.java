@@ -164,8 +164,8 @@ final class CoreSkiffNode implements SkiffNode {
     }
 
     private void requireKv(String what) {
-        if (!"kv".equals(options.stateMachine())) {
-            throw new IllegalStateException(what + " needs the 'kv' state machine, but this node runs '"
+        if (!"kv".equals(options.stateMachine()) && !"kv-storage".equals(options.stateMachine())) {
+            throw new IllegalStateException(what + " needs the 'kv' or 'kv-storage' state machine, but this node runs '"
                 + options.stateMachine() + "'; use command() and query() instead");
         }
     }

@@ -642,6 +642,7 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
         }
         log.forEach(applied + 1, target, this::applyEntry);
         applied = target;
+        stateMachine.commit(applied);
         core.onApplied(target);
         serveReads();
         maybeSnapshot();

@@ -25,12 +25,12 @@ class KvStateMachineProviderTest {
     }
 
     @Test
-    void classPathServiceFileNamesTheProvider() throws IOException {
+    void classPathServiceFileNamesBothProviders() throws IOException {
         try (InputStream in = KvStateMachineProvider.class.getModule()
             .getResourceAsStream("META-INF/services/io.skiff.spi.StateMachineProvider")) {
             assertThat(in).isNotNull();
-            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim())
-                .isEqualTo(KvStateMachineProvider.class.getName());
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines())
+                .containsExactly(KvStateMachineProvider.class.getName(), StorageKvStateMachineProvider.class.getName());
         }
     }
 }
