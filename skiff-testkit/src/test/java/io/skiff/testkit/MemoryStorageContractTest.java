@@ -5,6 +5,7 @@ import io.skiff.SkiffOptions;
 import io.skiff.core.storage.MemoryStorageProvider;
 import io.skiff.spi.Storage;
 import io.skiff.spi.StorageContext;
+import io.skiff.testkit.spi.KvStoreContract;
 import io.skiff.testkit.spi.LogStoreContract;
 import io.skiff.testkit.spi.SnapshotStoreContract;
 import io.skiff.testkit.spi.StateStoreContract;
@@ -40,6 +41,14 @@ class MemoryStorageContractTest {
 
     @Nested
     class Snapshots extends SnapshotStoreContract {
+        @Override
+        protected Storage openStorage() {
+            return openMemoryStorage();
+        }
+    }
+
+    @Nested
+    class Kv extends KvStoreContract {
         @Override
         protected Storage openStorage() {
             return openMemoryStorage();

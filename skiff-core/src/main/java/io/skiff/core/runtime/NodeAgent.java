@@ -699,10 +699,40 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
             snapshotIndex = latest.get().index();
             if (snapshotIndex > applied) {
                 restoreStateMachine();
+            } else {
+                restoreSessions();
             }
             // A crash between storing a received snapshot and compacting the log leaves entries the snapshot
             // replaces; finish the install.
             alignLog(latest.get().index(), latest.get().term());
+        }
+        rebuildSessions();
+    }
+
+    /**
+     * A state machine that keeps its state in storage may be ahead of the latest snapshot, and so of the client
+     * sessions restored from it: replay the sessions of the log entries in between, so that a command retried
+     * across the restart is still recognised and not applied twice.
+     */
+    private void rebuildSessions() {
+        final long from = Math.max(snapshotIndex + 1, log.firstIndex());
+        if (applied >= from) {
+            log.forEach(from, applied, (index, term, type, buffer, offset, length) -> {
+                if (type == LogEntry.TYPE_COMMAND) {
+                    final long client = ClientCommand.clientId(buffer, offset);
+                    final long sequence = ClientCommand.sequence(buffer, offset);
+                    if (sessions.lookup(client, sequence, ClientCommand.floor(buffer, offset))
+                        == SessionTable.NOT_APPLIED) {
+                        sessions.record(client, sequence, NO_ANSWER);
+                    }
+                }
+            });
+        }
+    }
+
+    private void restoreSessions() {
+        try (SnapshotStore.Reader reader = storage.snapshots().open().orElseThrow()) {
+            reader.read(0, 1, Integer.MAX_VALUE, sessions::restore);
         }
     }
 

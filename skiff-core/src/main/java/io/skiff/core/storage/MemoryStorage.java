@@ -15,6 +15,7 @@ final class MemoryStorage implements Storage {
     private final MemoryLogStore log;
     private final MemoryStateStore state;
     private final MemorySnapshotStore snapshots;
+    private final MemoryKvStore kv;
     private boolean closed;
 
     MemoryStorage(NodeStorage node) {
@@ -22,6 +23,7 @@ final class MemoryStorage implements Storage {
         this.log = new MemoryLogStore(this, node.log());
         this.state = new MemoryStateStore(this, node);
         this.snapshots = new MemorySnapshotStore(this, node);
+        this.kv = new MemoryKvStore(this, node.kv());
     }
 
     @Override
@@ -42,10 +44,20 @@ final class MemoryStorage implements Storage {
         return snapshots;
     }
 
-    /** Closes the handle; the data stays, including what was not synced, as after a clean process exit. */
+    @Override
+    public java.util.Optional<io.skiff.spi.KvStore> kvStore() {
+        checkOpen();
+        return java.util.Optional.of(kv);
+    }
+
+    /**
+     * Closes the handle; the data stays, including log entries not synced, as after a clean process exit. Key-value
+     * writes not committed are undone, as an uncommitted transaction.
+     */
     @Override
     public void close() {
         if (!closed) {
+            kv.rollback();
             closed = true;
             snapshots.abortStaged();
             node.closed(this);

@@ -16,7 +16,14 @@ final class NodeStorage {
     private final LogData log = new LogData();
     private PersistentState state = PersistentState.EMPTY;
     private SnapshotData snapshot;
+    private final KvData kv = new KvData();
     private MemoryStorage openStorage;
+
+    /** The committed key-value data of {@link MemoryKvStore}, with the applied index it reflects. */
+    static final class KvData {
+        final java.util.TreeMap<byte[], byte[]> entries = MemoryKvStore.newMap();
+        long appliedIndex;
+    }
 
     NodeStorage(NodeAddress address) {
         this.address = address;
@@ -45,6 +52,10 @@ final class NodeStorage {
 
     void snapshot(SnapshotData committed) {
         snapshot = committed;
+    }
+
+    KvData kv() {
+        return kv;
     }
 
     synchronized MemoryStorage open() {

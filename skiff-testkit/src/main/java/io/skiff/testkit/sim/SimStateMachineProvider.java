@@ -8,18 +8,22 @@ import io.skiff.spi.StateMachineProvider;
 
 import java.nio.ByteBuffer;
 
-/** The real key-value state machine, with every apply reported to the invariant checker. */
+/** A real key-value state machine ({@code kv} or {@code kv-storage}), with every apply reported to the checker. */
 final class SimStateMachineProvider implements StateMachineProvider {
     private final Simulation simulation;
-    private final StateMachineProvider kv = Providers.stateMachine("kv");
+    private final StateMachineProvider kv;
 
-    SimStateMachineProvider(Simulation simulation) {
+    /**
+     * @param name the key-value state machine to wrap: {@code kv} (on the heap) or {@code kv-storage}.
+     */
+    SimStateMachineProvider(Simulation simulation, String name) {
         this.simulation = simulation;
+        this.kv = Providers.stateMachine(name);
     }
 
     @Override
     public String name() {
-        return "kv";
+        return kv.name();
     }
 
     @Override
@@ -36,6 +40,11 @@ final class SimStateMachineProvider implements StateMachineProvider {
             public byte[] apply(long index, ByteBuffer command) {
                 simulation.invariants().onApply(machine, index, command);
                 return inner.apply(index, command);
+            }
+
+            @Override
+            public void commit(long appliedIndex) {
+                inner.commit(appliedIndex);
             }
 
             @Override

@@ -48,6 +48,11 @@ final class SimStorage implements Storage {
     }
 
     @Override
+    public java.util.Optional<io.skiff.spi.KvStore> kvStore() {
+        return inner.kvStore();
+    }
+
+    @Override
     public void close() {
         inner.close();
     }

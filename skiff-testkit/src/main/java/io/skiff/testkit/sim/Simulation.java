@@ -63,13 +63,13 @@ public final class Simulation {
         this.baseDisk = builder.disk;
         this.network = new SimNetwork(scheduler, random.split(), builder.inboxLimit);
         this.storage = new SimStorageProvider(this);
-        this.stateMachine = new SimStateMachineProvider(this);
         final List<NodeAddress> addresses = addresses(builder.nodes);
         final SkiffOptions.Builder options = SkiffOptions.builder()
             .electionTimeoutMin(Duration.ofMillis(150)).electionTimeoutMax(Duration.ofMillis(300))
             .appendEntriesInterval(Duration.ofMillis(50)).rpcTimeout(Duration.ofMillis(500))
             .clientRetryRpcTimeout(Duration.ofMillis(100)).clientMaxRetries(10);
         builder.options.accept(options);
+        this.stateMachine = new SimStateMachineProvider(this, options.build().stateMachine());
         this.options = options.network(network).storage(storage).stateMachine(stateMachine).build();
         for (NodeAddress address : addresses) {
             final SimNode machine = new SimNode(this, address, random.split());

@@ -17,7 +17,7 @@ class SimulationRegressionTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 7, 16, 22, 25, 28, 58, 88, 118, 124, 133, 136, 142})
     void replicationRecoversWhenEveryAppendInFlightIsLost(long seed) {
-        final ChaosRun.Result result = ChaosRun.run(seed, SimulationSeedsTest.settingsFor(seed));
+        final ChaosRun.Result result = ChaosRun.run(seed, SimulationSeedsTest.SMALL_WINDOW);
         assertThat(result.failed()).as(result.report()).isFalse();
     }
 
@@ -29,7 +29,7 @@ class SimulationRegressionTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {87, 119, 167, 255, 271})
     void aSnapshotStoredJustBeforeACrashIsFullyInstalledOnRestart(long seed) {
-        final ChaosRun.Result result = ChaosRun.run(seed, SimulationSeedsTest.settingsFor(seed));
+        final ChaosRun.Result result = ChaosRun.run(seed, SimulationSeedsTest.SNAPSHOTS);
         assertThat(result.failed()).as(result.report()).isFalse();
     }
 }

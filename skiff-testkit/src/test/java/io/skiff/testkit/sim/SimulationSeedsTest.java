@@ -22,22 +22,31 @@ class SimulationSeedsTest {
         return LongStream.range(first, first + Long.getLong("skiff.sim.seeds", 300));
     }
 
+    private static final ChaosRun.Settings BASE = ChaosRun.Settings.defaults().withFaultPhase(Duration.ofSeconds(60));
+
+    /** Five nodes, two impaired at a time. */
+    static final ChaosRun.Settings FIVE_NODES = BASE.withNodes(5).withMaxImpaired(2)
+        .withMeanFaultGap(Duration.ofMillis(250));
+    /** Small batches and a small in-flight window: replication under loss and reordering. */
+    static final ChaosRun.Settings SMALL_WINDOW = BASE.withNodes(3).withMaxImpaired(1)
+        .withMeanFaultGap(Duration.ofMillis(300)).withOptions(o -> o.batchEntriesLimit(2).maxInflightAppends(4));
+    /** Two of three impaired at once, without pre-vote. */
+    static final ChaosRun.Settings NO_PRE_VOTE = BASE.withNodes(3).withMaxImpaired(2)
+        .withMeanFaultGap(Duration.ofMillis(150)).withOptions(o -> o.preVote(false));
+    /** Frequent snapshots and a short log: followers that fall behind catch up by InstallSnapshot. */
+    static final ChaosRun.Settings SNAPSHOTS = BASE.withNodes(3).withMaxImpaired(1)
+        .withMeanFaultGap(Duration.ofMillis(300))
+        .withOptions(o -> o.snapshotInterval(60).minLogRetention(10).installSnapshotChunkSize(3));
+    /** The key-value state kept in storage: restarts resume from it instead of replaying the log. */
+    static final ChaosRun.Settings KV_IN_STORAGE = BASE.withNodes(3).withMaxImpaired(1)
+        .withMeanFaultGap(Duration.ofMillis(250))
+        .withOptions(o -> o.stateMachine("kv-storage").snapshotInterval(80).minLogRetention(10));
+
+    private static final java.util.List<ChaosRun.Settings> PROFILES = java.util.List.of(FIVE_NODES, SMALL_WINDOW,
+        NO_PRE_VOTE, SNAPSHOTS, KV_IN_STORAGE);
+
     static ChaosRun.Settings settingsFor(long seed) {
-        final ChaosRun.Settings base = ChaosRun.Settings.defaults().withFaultPhase(Duration.ofSeconds(60));
-        switch ((int)Math.floorMod(seed, 4)) {
-            case 0:
-                return base.withNodes(5).withMaxImpaired(2).withMeanFaultGap(Duration.ofMillis(250));
-            case 1:
-                return base.withNodes(3).withMaxImpaired(1).withMeanFaultGap(Duration.ofMillis(300))
-                    .withOptions(o -> o.batchEntriesLimit(2).maxInflightAppends(4));
-            case 2:
-                return base.withNodes(3).withMaxImpaired(2).withMeanFaultGap(Duration.ofMillis(150))
-                    .withOptions(o -> o.preVote(false));
-            default:
-                // Frequent snapshots and a short log: followers that fall behind catch up by InstallSnapshot.
-                return base.withNodes(3).withMaxImpaired(1).withMeanFaultGap(Duration.ofMillis(300))
-                    .withOptions(o -> o.snapshotInterval(60).minLogRetention(10).installSnapshotChunkSize(3));
-        }
+        return PROFILES.get((int)Math.floorMod(seed, PROFILES.size()));
     }
 
     @ParameterizedTest(name = "seed {0}")
