@@ -5,6 +5,7 @@ import io.skiff.KeyValue;
 import io.skiff.LevelUp;
 import io.skiff.RangeOptions;
 import io.skiff.ReadConsistency;
+import io.skiff.SkiffException;
 import io.skiff.SkiffNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -264,6 +266,23 @@ class LevelUpClusterTest {
         Await.until("the isolated follower has no leader", () -> follower.leader().isEmpty());
 
         assertThat(Await.result(follower.levelup().get("k", ReadConsistency.LOCAL))).contains("v");
+    }
+
+    @Test
+    void cutOffLeaderNeverServesAStaleLinearizableRead() {
+        cluster = TestCluster.started();
+        final SkiffNode old = cluster.awaitLeader();
+        Await.result(old.levelup().put("k", "old"));
+        cluster.network().isolate(old.address().toString());
+        final SkiffNode next = TestCluster.awaitLeaderAmong(cluster.followersOf(old));
+
+        Await.result(next.levelup().put("k", "new"));
+        final CompletableFuture<Optional<String>> read = old.levelup().get("k");
+
+        assertThat(Await.failure(read)).as("a read on the cut-off leader after a newer write was acknowledged")
+            .isInstanceOf(SkiffException.class);
+        assertThat(Await.result(old.levelup().get("k", ReadConsistency.LOCAL))).as("its local state")
+            .contains("old");
     }
 
     private TestCluster startedWithLetters() {

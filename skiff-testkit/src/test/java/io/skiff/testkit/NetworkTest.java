@@ -2,6 +2,7 @@ package io.skiff.testkit;
 
 import io.skiff.NodeAddress;
 import io.skiff.NodeState;
+import io.skiff.RangeOptions;
 import io.skiff.ReadConsistency;
 import io.skiff.SkiffEvent;
 import io.skiff.SkiffNode;
@@ -65,11 +66,17 @@ class NetworkTest {
         cluster.stop(follower);
         Await.until(leader + " saw " + follower + " disconnect",
             () -> connectionEvents(leader, follower.address()).contains("disconnected"));
+        // More entries than one AppendEntries carries (batchEntriesLimit), so catching up takes several.
+        for (int i = 0; i < 50; i++) {
+            leader.levelup().put("while-down-" + i, "2");
+        }
         Await.result(leader.levelup().put("while-down", "2"));
         final SkiffNode restarted = cluster.restart(follower);
 
         Await.until(restarted + " caught up", () -> Await.result(restarted.levelup().get("while-down",
             ReadConsistency.LOCAL)).isPresent());
+        assertThat(Await.result(restarted.levelup().range(RangeOptions.all().gte("while-down")
+            .consistency(ReadConsistency.LOCAL)))).hasSize(51);
         assertThat(Await.result(restarted.levelup().get("before", ReadConsistency.LOCAL))).contains("1");
         assertThat(restarted.term()).isGreaterThanOrEqualTo(followerTerm);
         Await.until(leader + " saw " + restarted + " connect again",

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -213,6 +214,33 @@ class NodeApiTest {
             .satisfies(failure -> assertThat(((NodeStoppedException)failure).outcomeUnknown()).isFalse());
         assertThat(Await.failure(node.readConsensus())).isInstanceOf(NodeStoppedException.class);
         assertThat(node.term()).isZero();
+    }
+
+    @Test
+    void stoppingANodeFailsItsPendingCommandsSayingWhetherTheyMayHaveBeenApplied() {
+        cluster = TestCluster.started();
+        final SkiffNode leader = cluster.awaitLeader();
+        cluster.network().isolate(leader.address().toString());
+        final CompletableFuture<Void> proposed = leader.levelup().put("k", "v");
+        Await.until("the command is proposed", () -> leader.stats().counter("commandsProposed") == 1);
+
+        cluster.stop(leader);
+
+        assertThat(Await.failure(proposed)).isInstanceOf(NodeStoppedException.class)
+            .satisfies(failure -> assertThat(((NodeStoppedException)failure).outcomeUnknown()).isTrue());
+    }
+
+    @Test
+    void startingARunningNodeAgainIsHarmless() {
+        cluster = TestCluster.started();
+        final SkiffNode leader = cluster.awaitLeader();
+        final long term = leader.term();
+
+        Await.result(leader.start());
+
+        assertThat(leader.state()).isEqualTo(NodeState.LEADER);
+        assertThat(leader.term()).isEqualTo(term);
+        assertThat(cluster.events(leader).of(SkiffEvent.Started.class)).hasSize(1);
     }
 
     @Test
