@@ -106,9 +106,9 @@ class NetworkTest {
 
         final int expected = malformedFrames(Intruder.heartbeat("skiff", "/mem/a", 1)).size();
         for (SkiffNode node : cluster.nodes()) {
-            Await.value("frames counted as malformed by " + node, () -> node.stats().counter("framesMalformed"),
-                count -> count == expected);
-            assertThat(node.stats().counter("framesUnsupportedVersion")).isEqualTo(1);
+            Await.until("frames counted as malformed and of an unsupported version by " + node,
+                () -> node.stats().counter("framesMalformed") == expected
+                    && node.stats().counter("framesUnsupportedVersion") == 1);
         }
         assertThatTheClusterStillServes(leader, term);
         for (SkiffNode node : cluster.nodes()) {
