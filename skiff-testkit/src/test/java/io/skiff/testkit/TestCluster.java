@@ -37,7 +37,13 @@ final class TestCluster implements AutoCloseable {
     static final Duration ELECTION_TIMEOUT_MAX = Duration.ofMillis(300);
     static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(50);
 
-    private final InMemoryNetwork network = new InMemoryNetwork();
+    /**
+     * Inboxes of 1 MiB carry frames of 128 KiB, enough for the default maxAppendBytes and maxCommandBytes, and keep
+     * the direct memory of a suite that starts a hundred clusters small until the collector frees it.
+     */
+    private static final int INBOX_CAPACITY = 1024 * 1024;
+
+    private final InMemoryNetwork network = new InMemoryNetwork(INBOX_CAPACITY);
     private final MemoryStorageProvider storage = new MemoryStorageProvider();
     private final SkiffOptions base;
     private final Map<String, SkiffNode> nodes = new LinkedHashMap<>();
