@@ -159,13 +159,7 @@ public final class NodeAddress implements Comparable<NodeAddress> {
                 }
                 return canonical.toString();
             case "ip6":
-                for (int i = 0; i < host.length(); i++) {
-                    final char c = host.charAt(i);
-                    if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
-                        throw invalid(address, "'" + host + "' is not an IPv6 address");
-                    }
-                }
-                if (!host.contains(":")) {
+                if (!isIpv6(host)) {
                     throw invalid(address, "'" + host + "' is not an IPv6 address");
                 }
                 return host.toLowerCase(Locale.ROOT);
@@ -183,6 +177,54 @@ public final class NodeAddress implements Comparable<NodeAddress> {
         }
     }
 
+    /** RFC 4291 text forms: eight groups of 1-4 hex digits, one "::" for a run of zeros, an IPv4 tail. */
+    private static boolean isIpv6(String host) {
+        final int compressed = host.indexOf("::");
+        if (compressed != host.lastIndexOf("::") || host.contains(":::")) {
+            return false;
+        }
+        final String[] sides = compressed < 0 ? new String[]{host}
+            : new String[]{host.substring(0, compressed), host.substring(compressed + 2)};
+        int groups = 0;
+        for (int side = 0; side < sides.length; side++) {
+            if (sides[side].isEmpty()) {
+                continue;
+            }
+            final String[] parts = sides[side].split(":", -1);
+            for (int i = 0; i < parts.length; i++) {
+                final boolean last = side == sides.length - 1 && i == parts.length - 1;
+                if (last && parts[i].contains(".")) {
+                    final String[] octets = parts[i].split("\\.", -1);
+                    if (octets.length != 4) {
+                        return false;
+                    }
+                    for (String octet : octets) {
+                        final int value = parseInt(octet, 3);
+                        if (value < 0 || value > 255) {
+                            return false;
+                        }
+                    }
+                    groups += 2;
+                } else if (parts[i].isEmpty() || parts[i].length() > 4 || !isHex(parts[i])) {
+                    return false;
+                } else {
+                    groups++;
+                }
+            }
+        }
+        return compressed < 0 ? groups == 8 : groups <= 7;
+    }
+
+    private static boolean isHex(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static int checkPort(String address, String text) {
         final int port = parseInt(text, 5);
         if (port < 1 || port > 65535) {
@@ -197,11 +239,11 @@ public final class NodeAddress implements Comparable<NodeAddress> {
         }
         int value = 0;
         for (int i = 0; i < text.length(); i++) {
-            final int digit = Character.digit(text.charAt(i), 10);
-            if (digit < 0) {
+            final char c = text.charAt(i);
+            if (c < '0' || c > '9') {
                 return -1;
             }
-            value = value * 10 + digit;
+            value = value * 10 + (c - '0');
         }
         return value;
     }

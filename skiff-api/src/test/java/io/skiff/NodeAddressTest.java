@@ -3,6 +3,7 @@ package io.skiff;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -159,5 +160,26 @@ class NodeAddressTest {
         assertThatThrownBy(() -> NodeAddress.parse(tooLong)).isInstanceOf(InvalidAddressException.class)
             .hasMessageContaining("it is 256 characters long, the maximum is 255")
             .hasMessageContaining("/ip4/A.B.C.D/udp/PORT");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/ip6/:/udp/1", "/ip6/1:2:3:4:5:6:7:8:9/udp/1", "/ip6/1:::2/udp/1",
+        "/ip6/1.2.3.4:/udp/1", "/ip6/1::2::3/udp/1", "/ip6/12345::/udp/1", "/ip6/::1.2.3/udp/1"})
+    void ip6HostThatIsNoIpv6AddressIsRejected(String text) {
+        assertThatThrownBy(() -> NodeAddress.parse(text)).isInstanceOf(InvalidAddressException.class)
+            .hasMessageContaining("is not an IPv6 address");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/ip6/::1/udp/1", "/ip6/fe80::1:2/udp/9", "/ip6/1:2:3:4:5:6:7:8/udp/1",
+        "/ip6/::ffff:10.0.0.1/udp/1", "/ip6/::/udp/1"})
+    void validIpv6FormsAreAccepted(String text) {
+        assertThat(NodeAddress.parse(text).kind()).isEqualTo("ip6");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/ip4/127.0.0.1/udp/\u0669\u0660", "/ip4/\u0661.0.0.1/udp/80"})
+    void digitsOtherThanAsciiAreRejected(String text) {
+        assertThatThrownBy(() -> NodeAddress.parse(text)).isInstanceOf(InvalidAddressException.class);
     }
 }
