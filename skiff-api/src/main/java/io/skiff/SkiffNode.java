@@ -60,20 +60,37 @@ public interface SkiffNode extends AutoCloseable {
     CompletableFuture<byte[]> query(byte[] query, ReadConsistency consistency);
 
     /**
-     * Adds a member through consensus. Joining a member is a no-op.
+     * Adds a member through consensus (joint consensus, thesis §4.3): it first catches up as a learner, then
+     * becomes a voter. Joining a voter is a no-op. One change runs at a time: a change requested while another is in
+     * progress fails at once ({@link SkiffException} "in progress") rather than waiting.
+     *
+     * <p>Start the new node with the current members as its peers before calling this.
      *
      * @param address the new member.
-     * @return completes once the new configuration is committed.
+     * @return completes once the final configuration is committed; fails when no consensus is reached within
+     * {@link SkiffOptions#membershipTimeout()}.
      */
     CompletableFuture<Void> join(String address);
 
     /**
-     * Removes a member through consensus. Leaving a non-member is a no-op.
+     * Removes a member through consensus (joint consensus for a voter). Leaving a non-member is a no-op. A leader
+     * that removes itself keeps leading until the new configuration commits, then steps down; a removed node stops
+     * campaigning and is disconnected after {@link SkiffOptions#waitBeforeLeave()}.
      *
      * @param address the member to remove.
-     * @return completes once the new configuration is committed.
+     * @return completes once the final configuration is committed.
      */
     CompletableFuture<Void> leave(String address);
+
+    /**
+     * Moves leadership to another voter: the leader stops taking new commands, brings the target up to date and
+     * tells it to campaign at once (thesis §3.10). Commands issued meanwhile wait and go to the new leader.
+     *
+     * @param address the voter that should lead.
+     * @return completes once the target leads; fails when it does not take over within the election timeout
+     * (the current leader then keeps leading).
+     */
+    CompletableFuture<Void> transferLeadership(String address);
 
     /** @return this node's counters and log positions. */
     NodeStats stats();

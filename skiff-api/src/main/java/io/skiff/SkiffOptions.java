@@ -52,6 +52,8 @@ public final class SkiffOptions {
     public static final Duration DEFAULT_WAIT_BEFORE_LEAVE = Duration.ofMillis(4000);
     /** Default {@link #minLogRetention()}: 100 applied entries, as the original. */
     public static final int DEFAULT_MIN_LOG_RETENTION = 100;
+    /** Default {@link #membershipTimeout()}: 30 s. */
+    public static final Duration DEFAULT_MEMBERSHIP_TIMEOUT = Duration.ofSeconds(30);
     /** Default {@link #snapshotInterval()}: a snapshot every 10,000 applied entries. */
     public static final int DEFAULT_SNAPSHOT_INTERVAL = 10_000;
     /** Default {@link #maxPendingOperations()}: commands and reads a node accepts before it pushes back. */
@@ -91,6 +93,7 @@ public final class SkiffOptions {
     private final Duration clientRetryRpcTimeout;
     private final int clientMaxRetries;
     private final Duration waitBeforeLeave;
+    private final Duration membershipTimeout;
     private final int minLogRetention;
     private final int snapshotInterval;
     private final int maxPendingOperations;
@@ -123,6 +126,7 @@ public final class SkiffOptions {
         clientRetryRpcTimeout = b.clientRetryRpcTimeout;
         clientMaxRetries = b.clientMaxRetries;
         waitBeforeLeave = b.waitBeforeLeave;
+        membershipTimeout = b.membershipTimeout;
         minLogRetention = b.minLogRetention;
         snapshotInterval = b.snapshotInterval;
         maxPendingOperations = b.maxPendingOperations;
@@ -281,6 +285,16 @@ public final class SkiffOptions {
         return waitBeforeLeave;
     }
 
+    /**
+     * How long {@code join}, {@code leave} and {@code transferLeadership} may take before they fail; a join includes
+     * the new member catching up as a learner.
+     *
+     * @return the timeout.
+     */
+    public Duration membershipTimeout() {
+        return membershipTimeout;
+    }
+
     /** @return applied entries kept in the log before older ones are compacted (original: {@code minLogRetention}). */
     public int minLogRetention() {
         return minLogRetention;
@@ -381,6 +395,7 @@ public final class SkiffOptions {
         private Duration clientRetryRpcTimeout = DEFAULT_CLIENT_RETRY_RPC_TIMEOUT;
         private int clientMaxRetries = DEFAULT_CLIENT_MAX_RETRIES;
         private Duration waitBeforeLeave = DEFAULT_WAIT_BEFORE_LEAVE;
+        private Duration membershipTimeout = DEFAULT_MEMBERSHIP_TIMEOUT;
         private int minLogRetention = DEFAULT_MIN_LOG_RETENTION;
         private int snapshotInterval = DEFAULT_SNAPSHOT_INTERVAL;
         private int maxPendingOperations = DEFAULT_MAX_PENDING_OPERATIONS;
@@ -416,6 +431,7 @@ public final class SkiffOptions {
             clientRetryRpcTimeout = o.clientRetryRpcTimeout;
             clientMaxRetries = o.clientMaxRetries;
             waitBeforeLeave = o.waitBeforeLeave;
+            membershipTimeout = o.membershipTimeout;
             minLogRetention = o.minLogRetention;
             snapshotInterval = o.snapshotInterval;
             maxPendingOperations = o.maxPendingOperations;
@@ -603,6 +619,11 @@ public final class SkiffOptions {
 
         public Builder waitBeforeLeave(Duration value) {
             waitBeforeLeave = nonNegative(value, "waitBeforeLeave");
+            return this;
+        }
+
+        public Builder membershipTimeout(Duration value) {
+            membershipTimeout = positive(value, "membershipTimeout");
             return this;
         }
 

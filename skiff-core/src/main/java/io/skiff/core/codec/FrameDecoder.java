@@ -186,6 +186,35 @@ public final class FrameDecoder<P> {
                     buffer.getLong(body + SNAPSHOT_RESPONSE_NEXT_OFFSET, BYTE_ORDER),
                     buffer.getByte(body + SNAPSHOT_RESPONSE_SUCCESS) != 0);
                 return OK;
+            case MessageType.MEMBERSHIP_REQUEST: {
+                if (bodyLength < MEMBERSHIP_ADDRESS) {
+                    return bodyLengthError(MEMBERSHIP_ADDRESS, bodyLength);
+                }
+                final int operation = buffer.getByte(body + MEMBERSHIP_OPERATION) & 0xFF;
+                final int addressLength = buffer.getByte(body + MEMBERSHIP_ADDRESS_LENGTH) & 0xFF;
+                if (operation < MEMBERSHIP_JOIN || operation > MEMBERSHIP_TRANSFER || addressLength == 0
+                    || bodyLength != MEMBERSHIP_ADDRESS + addressLength) {
+                    return error(MALFORMED, "membership request body length", MEMBERSHIP_ADDRESS + addressLength,
+                        bodyLength);
+                }
+                handler.onMembershipRequest(from, term, buffer.getLong(body + MEMBERSHIP_REQUEST_ID, BYTE_ORDER),
+                    operation, buffer, body + MEMBERSHIP_ADDRESS, addressLength);
+                return OK;
+            }
+            case MessageType.MEMBERSHIP_RESPONSE: {
+                if (bodyLength < MEMBERSHIP_RESPONSE_MESSAGE) {
+                    return bodyLengthError(MEMBERSHIP_RESPONSE_MESSAGE, bodyLength);
+                }
+                final int messageLength = buffer.getShort(body + MEMBERSHIP_RESPONSE_MESSAGE_LENGTH, BYTE_ORDER)
+                    & 0xFFFF;
+                if (bodyLength != MEMBERSHIP_RESPONSE_MESSAGE + messageLength) {
+                    return bodyLengthError(MEMBERSHIP_RESPONSE_MESSAGE + messageLength, bodyLength);
+                }
+                handler.onMembershipResponse(from, term, buffer.getLong(body + MEMBERSHIP_RESPONSE_REQUEST_ID,
+                    BYTE_ORDER), buffer.getByte(body + MEMBERSHIP_RESPONSE_STATUS) & 0xFF, buffer,
+                    body + MEMBERSHIP_RESPONSE_MESSAGE, messageLength);
+                return OK;
+            }
             default:
                 return error(MALFORMED, "known message type", MessageType.COUNT - 1, type);
         }

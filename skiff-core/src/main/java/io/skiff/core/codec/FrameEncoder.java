@@ -252,6 +252,28 @@ public final class FrameEncoder {
         return seal(buffer, offset, headerLength() + SNAPSHOT_RESPONSE_LENGTH);
     }
 
+    public int membershipRequest(MutableDirectBuffer buffer, int offset, long term, long requestId, int operation,
+        byte[] address) {
+        final int body = header(buffer, offset, MessageType.MEMBERSHIP_REQUEST, term,
+            MEMBERSHIP_ADDRESS + address.length);
+        buffer.putLong(body + MEMBERSHIP_REQUEST_ID, requestId, BYTE_ORDER);
+        buffer.putByte(body + MEMBERSHIP_OPERATION, (byte)operation);
+        buffer.putByte(body + MEMBERSHIP_ADDRESS_LENGTH, (byte)address.length);
+        buffer.putBytes(body + MEMBERSHIP_ADDRESS, address);
+        return seal(buffer, offset, headerLength() + MEMBERSHIP_ADDRESS + address.length);
+    }
+
+    public int membershipResponse(MutableDirectBuffer buffer, int offset, long term, long requestId, int status,
+        byte[] message) {
+        final int body = header(buffer, offset, MessageType.MEMBERSHIP_RESPONSE, term,
+            MEMBERSHIP_RESPONSE_MESSAGE + message.length);
+        buffer.putLong(body + MEMBERSHIP_RESPONSE_REQUEST_ID, requestId, BYTE_ORDER);
+        buffer.putByte(body + MEMBERSHIP_RESPONSE_STATUS, (byte)status);
+        buffer.putShort(body + MEMBERSHIP_RESPONSE_MESSAGE_LENGTH, (short)message.length, BYTE_ORDER);
+        buffer.putBytes(body + MEMBERSHIP_RESPONSE_MESSAGE, message);
+        return seal(buffer, offset, headerLength() + MEMBERSHIP_RESPONSE_MESSAGE + message.length);
+    }
+
     private int header(MutableDirectBuffer buffer, int offset, int type, long term, int bodyLength) {
         return FrameHeader.encode(buffer, offset, type, 0, clusterId, term, sender, bodyLength);
     }

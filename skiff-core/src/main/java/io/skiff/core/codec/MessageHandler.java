@@ -39,4 +39,10 @@ public interface MessageHandler<P> {
 
     void onInstallSnapshotResponse(P from, long term, long snapshotIndex, long snapshotTerm, long nextOffset,
         boolean success);
+
+    void onMembershipRequest(P from, long term, long requestId, int operation, DirectBuffer buffer,
+        int addressOffset, int addressLength);
+
+    void onMembershipResponse(P from, long term, long requestId, int status, DirectBuffer buffer, int messageOffset,
+        int messageLength);
 }

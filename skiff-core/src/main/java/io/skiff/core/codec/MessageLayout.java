@@ -24,6 +24,9 @@ package io.skiff.core.codec;
  *                         recordCount(4) configuration, then per record: length(4) record
  *                         flag 1: last chunk
  *  InstallSnapshotResponse snapshotIndex(8) snapshotTerm(8) nextOffset(8) success(1)
+ *  Membership             requestId(8) operation(1) addressLength(1) address
+ *                         operation 1: join, 2: leave, 3: transfer leadership
+ *  MembershipResponse     requestId(8) status(1) messageLength(2) message (UTF-8)
  * </pre>
  */
 public final class MessageLayout {
@@ -92,6 +95,19 @@ public final class MessageLayout {
     public static final int SNAPSHOT_RESPONSE_NEXT_OFFSET = 16;
     public static final int SNAPSHOT_RESPONSE_SUCCESS = 24;
     public static final int SNAPSHOT_RESPONSE_LENGTH = 25;
+
+    public static final int MEMBERSHIP_REQUEST_ID = 0;
+    public static final int MEMBERSHIP_OPERATION = 8;
+    public static final int MEMBERSHIP_ADDRESS_LENGTH = 9;
+    public static final int MEMBERSHIP_ADDRESS = 10;
+    public static final int MEMBERSHIP_JOIN = 1;
+    public static final int MEMBERSHIP_LEAVE = 2;
+    public static final int MEMBERSHIP_TRANSFER = 3;
+
+    public static final int MEMBERSHIP_RESPONSE_REQUEST_ID = 0;
+    public static final int MEMBERSHIP_RESPONSE_STATUS = 8;
+    public static final int MEMBERSHIP_RESPONSE_MESSAGE_LENGTH = 9;
+    public static final int MEMBERSHIP_RESPONSE_MESSAGE = 11;
 
     private MessageLayout() {
     }

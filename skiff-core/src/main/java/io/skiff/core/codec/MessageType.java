@@ -19,14 +19,17 @@ public final class MessageType {
     public static final int PEERS_RESPONSE = 15;
     public static final int INSTALL_SNAPSHOT = 16;
     public static final int INSTALL_SNAPSHOT_RESPONSE = 17;
+    public static final int MEMBERSHIP_REQUEST = 18;
+    public static final int MEMBERSHIP_RESPONSE = 19;
 
     /** One more than the highest type, for counter arrays indexed by type. */
-    public static final int COUNT = 18;
+    public static final int COUNT = 20;
 
     private static final String[] NAMES = {
         "Unknown", "AppendEntries", "AppendEntriesResponse", "Heartbeat", "HeartbeatResponse", "RequestVote",
         "RequestVoteResponse", "PreVote", "PreVoteResponse", "TimeoutNow", "ClientRequest", "ClientReject",
-        "ReadIndex", "ReadIndexResponse", "Peers", "PeersResponse", "InstallSnapshot", "InstallSnapshotResponse"
+        "ReadIndex", "ReadIndexResponse", "Peers", "PeersResponse", "InstallSnapshot", "InstallSnapshotResponse",
+        "Membership", "MembershipResponse"
     };
 
     private MessageType() {

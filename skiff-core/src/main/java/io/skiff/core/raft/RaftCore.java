@@ -7,6 +7,7 @@ import io.skiff.core.codec.EntryBatch;
 import io.skiff.core.codec.FrameEncoder;
 import io.skiff.core.codec.LogEntry;
 import io.skiff.core.codec.MessageHandler;
+import io.skiff.core.codec.MessageLayout;
 import io.skiff.core.codec.MessageType;
 import io.skiff.core.codec.SnapshotChunk;
 import org.agrona.DirectBuffer;
@@ -52,9 +53,17 @@ public final class RaftCore implements MessageHandler<Peer> {
     private MutableDirectBuffer recordTarget;
     private int recordPosition;
 
-    private Peer[] peers;
+    private Peer[] peers = new Peer[0];
+    private final ConfigurationLog configurations;
+    private Configuration configuration;
+    /** This node votes in the configuration (either half of a joint one). */
     private boolean selfVoter;
-    private long[] scratch;
+    private boolean selfIncoming;
+    private boolean selfOutgoing;
+    private long reportedConfigurationIndex = -1;
+    private MembershipChange change;
+    private LeadershipTransfer transfer;
+    private long[] scratch = new long[1];
 
     private Role role = Role.FOLLOWER;
     private long term;
@@ -84,7 +93,9 @@ public final class RaftCore implements MessageHandler<Peer> {
 
     /**
      * @param self     this node's address.
-     * @param members  the voters of the configuration, this node included or not.
+     * @param base      the configuration before the log's own configuration entries: the latest snapshot's, or the
+     *                  one the cluster was first started with.
+     * @param baseIndex the index it applies from (the snapshot's index, or 0).
      * @param term     the persisted term.
      * @param votedFor the persisted vote in that term, or {@code null}.
      * @param log      the log over the node's storage.
@@ -92,7 +103,7 @@ public final class RaftCore implements MessageHandler<Peer> {
      * @param snapshots where snapshots are read to send and stored when received.
      * @param nowNs     the current time.
      */
-    public RaftCore(NodeAddress self, List<NodeAddress> members, long term, NodeAddress votedFor, RaftLog log,
+    public RaftCore(NodeAddress self, Configuration base, long baseIndex, long term, NodeAddress votedFor, RaftLog log,
         CoreConfig config, RandomGenerator random, Outbox outbox, FrameEncoder encoder, RaftListener listener,
         SnapshotTransfer snapshots, long nowNs) {
         this.self = self;
@@ -106,19 +117,71 @@ public final class RaftCore implements MessageHandler<Peer> {
         this.term = term;
         this.votedFor = votedFor;
         this.nowNs = nowNs;
-        configure(members);
+        configurations = new ConfigurationLog(baseIndex, base);
+        if (log.lastIndex() >= log.firstIndex()) {
+            log.forEach(log.firstIndex(), log.lastIndex(), this::recordConfiguration);
+        }
+        adopt(configurations.latest());
         resetElectionTimer();
     }
 
-    private void configure(List<NodeAddress> members) {
-        selfVoter = members.contains(self);
-        final NodeAddress[] sorted = members.stream().filter(a -> !a.equals(self)).sorted().toArray(NodeAddress[]::new);
-        peers = new Peer[sorted.length];
-        for (int i = 0; i < sorted.length; i++) {
-            peers[i] = new Peer(sorted[i], config.maxInflightAppends(), config.maxInflightBytes());
-            peers[i].voter = true;
+    /** Notes a configuration entry of the log (§4.1: a node uses the latest configuration in its log). */
+    private void recordConfiguration(long index, long entryTerm, int type, DirectBuffer buffer, int offset,
+        int length) {
+        if (type == LogEntry.TYPE_CONFIGURATION && index > configurations.latestIndex()) {
+            configurations.add(index, Configuration.decode(buffer, offset, length));
         }
-        scratch = new long[peers.length + 1];
+    }
+
+    /**
+     * Makes a configuration the one in effect: members keep their replication progress, new members start
+     * probing, removed ones are forgotten.
+     */
+    private void adopt(Configuration next) {
+        configuration = next;
+        selfIncoming = next.voters().contains(self);
+        selfOutgoing = next.outgoing().contains(self);
+        selfVoter = selfIncoming || selfOutgoing;
+        final List<NodeAddress> added = new java.util.ArrayList<>();
+        final List<NodeAddress> removed = new java.util.ArrayList<>();
+        final java.util.Set<NodeAddress> members = next.members();
+        members.remove(self);
+        final Peer[] adopted = new Peer[members.size()];
+        int i = 0;
+        for (NodeAddress member : members) {
+            Peer peer = peer(member);
+            if (null == peer) {
+                peer = new Peer(member, config.maxInflightAppends(), config.maxInflightBytes());
+                peer.progress.reset(log.lastIndex());
+                peer.recentActive = true;
+                peer.lastProgressNs = nowNs;
+                added.add(member);
+            }
+            peer.voter = next.voters().contains(member);
+            peer.oldVoter = next.outgoing().contains(member);
+            adopted[i++] = peer;
+        }
+        for (Peer peer : peers) {
+            if (!members.contains(peer.address())) {
+                peer.closeSnapshot();
+                removed.add(peer.address());
+            }
+        }
+        peers = adopted;
+        scratch = new long[adopted.length + 1];
+        if (!added.isEmpty() || !removed.isEmpty()) {
+            listener.onPeersChanged(added, removed);
+        }
+    }
+
+    /** @return the configuration in effect (the latest in the log, committed or not). */
+    public Configuration configuration() {
+        return configuration;
+    }
+
+    /** @return the configuration in effect at an index, for a snapshot taken there. */
+    public Configuration configurationAt(long index) {
+        return configurations.at(index);
     }
 
     // ---------------------------------------------------------------- accessors
@@ -242,6 +305,10 @@ public final class RaftCore implements MessageHandler<Peer> {
      */
     public void tick(long now) {
         nowNs = Math.max(nowNs, now);
+        if (null != transfer && nowNs >= transfer.deadlineNs) {
+            finishTransfer(MembershipStatus.TIMEOUT, transfer.target + " did not take over in time"
+                + (role == Role.LEADER ? "; this node keeps leading" : ""));
+        }
         if (role == Role.LEADER) {
             tickHeartbeat();
         } else {
@@ -265,6 +332,9 @@ public final class RaftCore implements MessageHandler<Peer> {
     private void tickHeartbeat() {
         if (nowNs >= heartbeatDeadlineNs) {
             broadcastHeartbeat(true);
+        }
+        if (null != change && nowNs >= change.deadlineNs) {
+            finishChange(MembershipStatus.TIMEOUT, change + " did not finish in time; it may still finish");
         }
         if (config.checkQuorum() && nowNs >= checkQuorumDeadlineNs) {
             checkQuorumDeadlineNs = nowNs + config.electionTimeoutMaxNs();
@@ -296,7 +366,7 @@ public final class RaftCore implements MessageHandler<Peer> {
      * @return the entry's index, or {@link #NOT_LEADER}.
      */
     public long propose(DirectBuffer payload, int offset, int length) {
-        if (role != Role.LEADER) {
+        if (role != Role.LEADER || null != transfer) {
             return NOT_LEADER;
         }
         return log.append(term, LogEntry.TYPE_COMMAND, payload, offset, length);
@@ -408,14 +478,240 @@ public final class RaftCore implements MessageHandler<Peer> {
             if (reads.hasUnassigned() && committedInTerm) {
                 broadcastHeartbeat(true);
             }
+            advanceMembership();
             for (Peer peer : peers) {
                 sendAppends(peer);
             }
             if (maybeCommit()) {
                 releaseReads();
             }
+            advanceTransfer();
         }
         reportChanges();
+    }
+
+    // ---------------------------------------------------------------- membership (§4)
+
+    /**
+     * Starts a membership change on this leader, or forwards it to the leader; the outcome comes through
+     * {@link RaftListener#onMembershipResult}.
+     *
+     * @param operation {@code MessageLayout.MEMBERSHIP_JOIN}, {@code _LEAVE} or {@code _TRANSFER}.
+     */
+    public void requestMembership(long requestId, int operation, NodeAddress target, long deadlineNs) {
+        if (role == Role.LEADER) {
+            changeMembership(requestId, operation, target, null, deadlineNs);
+        } else if (null != leaderPeer) {
+            send(leaderPeer, encoder.membershipRequest(outbox.buffer(), outbox.position(), term, requestId,
+                operation, target.toString().getBytes(StandardCharsets.US_ASCII)), false);
+        } else {
+            listener.onMembershipResult(requestId, MembershipStatus.NOT_LEADER, "no leader is known");
+        }
+        reportChanges();
+    }
+
+    private void changeMembership(long requestId, int operation, NodeAddress target, Peer requester,
+        long deadlineNs) {
+        if (role != Role.LEADER) {
+            answer(requester, requestId, MembershipStatus.NOT_LEADER, null == leader ? "no leader is known"
+                : "the leader is " + leader);
+            return;
+        }
+        if (operation == MessageLayout.MEMBERSHIP_TRANSFER) {
+            startTransfer(requestId, target, requester, deadlineNs);
+            return;
+        }
+        if (null != change || null != transfer) {
+            answer(requester, requestId, MembershipStatus.IN_PROGRESS, "refused: " + (null != change ? change
+                : "a leadership transfer to " + transfer.target) + " is in progress; one change at a time");
+            return;
+        }
+        if (!committedInTerm || configurations.latestIndex() > commitIndex) {
+            // A new leader must commit an entry of its own term before it changes the configuration (the
+            // single-server change bug, Ongaro 2015), and changes never overlap.
+            answer(requester, requestId, MembershipStatus.RETRY, "the leader is not ready for a change yet");
+            return;
+        }
+        final boolean join = operation == MessageLayout.MEMBERSHIP_JOIN;
+        if (join ? configuration.isVoter(target) : !configuration.contains(target)) {
+            answer(requester, requestId, MembershipStatus.OK, target + (join ? " already is a voter"
+                : " is not a member"));
+            return;
+        }
+        if (!join && configuration.isVoter(target) && configuration.voters().size() == 1) {
+            answer(requester, requestId, MembershipStatus.REJECTED, "refused: " + target + " is the last voter");
+            return;
+        }
+        change = new MembershipChange(join ? MembershipChange.Operation.JOIN : MembershipChange.Operation.LEAVE,
+            target, requestId, requester, deadlineNs);
+        if (join) {
+            change.phase = MembershipChange.Phase.LEARNER;
+            if (configuration.isLearner(target)) {
+                change.entryIndex = configurations.latestIndex();
+            } else {
+                final java.util.Set<NodeAddress> learners = new java.util.TreeSet<>(configuration.learners());
+                learners.add(target);
+                change.entryIndex = appendConfiguration(new Configuration(configuration.voters(), learners,
+                    List.of()));
+            }
+        } else if (configuration.isLearner(target)) {
+            final java.util.Set<NodeAddress> learners = new java.util.TreeSet<>(configuration.learners());
+            learners.remove(target);
+            change.phase = MembershipChange.Phase.FINAL;
+            change.entryIndex = appendConfiguration(new Configuration(configuration.voters(), learners, List.of()));
+        } else {
+            final java.util.Set<NodeAddress> voters = new java.util.TreeSet<>(configuration.voters());
+            voters.remove(target);
+            change.phase = MembershipChange.Phase.JOINT;
+            change.entryIndex = appendConfiguration(new Configuration(voters, configuration.learners(),
+                configuration.voters()));
+        }
+    }
+
+    /** Moves the change in progress to its next phase once the current configuration entry is committed. */
+    private void advanceMembership() {
+        if (configurations.latestIndex() > commitIndex || !committedInTerm) {
+            return;
+        }
+        if (null == change) {
+            if (configuration.isJoint()) {
+                // A joint configuration left by a previous leader: finish the transition it began (§4.3).
+                appendConfiguration(new Configuration(configuration.voters(), configuration.learners(), List.of()));
+            }
+            return;
+        }
+        switch (change.phase) {
+            case LEARNER: {
+                final Peer learner = peer(change.target);
+                if (null != learner && learner.progress.match >= commitIndex) {
+                    final java.util.Set<NodeAddress> voters = new java.util.TreeSet<>(configuration.voters());
+                    voters.add(change.target);
+                    final java.util.Set<NodeAddress> learners = new java.util.TreeSet<>(configuration.learners());
+                    learners.remove(change.target);
+                    change.phase = MembershipChange.Phase.JOINT;
+                    change.entryIndex = appendConfiguration(new Configuration(voters, learners,
+                        configuration.voters()));
+                }
+                break;
+            }
+            case JOINT:
+                change.phase = MembershipChange.Phase.FINAL;
+                change.entryIndex = appendConfiguration(new Configuration(configuration.voters(),
+                    configuration.learners(), List.of()));
+                break;
+            default:
+                finishChange(MembershipStatus.OK, change.target + (change.operation == MembershipChange.Operation.JOIN
+                    ? " joined" : " left"));
+                break;
+        }
+    }
+
+    /** @return the index of the configuration entry appended by this leader, now in effect. */
+    private long appendConfiguration(Configuration next) {
+        final byte[] encoded = next.encode();
+        final long index = log.append(term, LogEntry.TYPE_CONFIGURATION, new UnsafeBuffer(encoded), 0,
+            encoded.length);
+        configurations.add(index, next);
+        adopt(next);
+        return index;
+    }
+
+    /** Records the configuration entries among those just appended from the leader, and adopts the latest. */
+    private void followConfigurations(EntryBatch entries, long firstAppended) {
+        final Configuration before = configuration;
+        configurations.truncateFrom(firstAppended);
+        for (entries.rewind(); entries.hasEntry(); entries.next()) {
+            final int offset = entries.entryOffset();
+            if (entries.entryIndex() >= firstAppended
+                && LogEntry.type(entries.buffer(), offset) == LogEntry.TYPE_CONFIGURATION) {
+                configurations.add(entries.entryIndex(), Configuration.decode(entries.buffer(),
+                    offset + LogEntry.HEADER_LENGTH, LogEntry.payloadLength(entries.buffer(), offset)));
+            }
+        }
+        if (!configurations.latest().equals(before)) {
+            adopt(configurations.latest());
+        }
+    }
+
+    private void finishChange(int status, String message) {
+        final MembershipChange finished = change;
+        change = null;
+        answer(finished.requester, finished.requestId, status, message);
+    }
+
+    private void answer(Peer requester, long requestId, int status, String message) {
+        if (null == requester) {
+            listener.onMembershipResult(requestId, status, message);
+        } else {
+            send(requester, encoder.membershipResponse(outbox.buffer(), outbox.position(), term, requestId, status,
+                message.getBytes(StandardCharsets.UTF_8)), false);
+        }
+    }
+
+    private void startTransfer(long requestId, NodeAddress target, Peer requester, long deadlineNs) {
+        if (target.equals(self)) {
+            answer(requester, requestId, MembershipStatus.OK, self + " already leads");
+            return;
+        }
+        if (!configuration.isVoter(target)) {
+            answer(requester, requestId, MembershipStatus.REJECTED, "refused: " + target + " is not a voter");
+            return;
+        }
+        if (null != transfer || null != change) {
+            answer(requester, requestId, MembershipStatus.IN_PROGRESS, "refused: another change is in progress");
+            return;
+        }
+        transfer = new LeadershipTransfer(target, requestId, requester,
+            Math.min(deadlineNs, nowNs + config.electionTimeoutMaxNs() * 2));
+    }
+
+    /** Tells the target to campaign once it holds the whole log (§3.10). */
+    private void advanceTransfer() {
+        if (null == transfer || transfer.timeoutNowSent) {
+            return;
+        }
+        final Peer target = peer(transfer.target);
+        if (null != target && target.progress.match == log.lastIndex()) {
+            send(target, encoder.timeoutNow(outbox.buffer(), outbox.position(), term), false);
+            transfer.timeoutNowSent = true;
+        }
+    }
+
+    /** A transfer ends when this node learns who leads now: the target, or someone else. */
+    private void concludeTransfer(Peer newLeader) {
+        final boolean done = newLeader.address().equals(transfer.target);
+        finishTransfer(done ? MembershipStatus.OK : MembershipStatus.INTERRUPTED, done ? transfer.target + " leads"
+            : "leadership moved to " + newLeader.address() + " instead of " + transfer.target);
+    }
+
+    private void finishTransfer(int status, String message) {
+        final LeadershipTransfer finished = transfer;
+        transfer = null;
+        answer(finished.requester, finished.requestId, status, message);
+    }
+
+    @Override
+    public void onMembershipRequest(Peer from, long messageTerm, long requestId, int operation, DirectBuffer buffer,
+        int addressOffset, int addressLength) {
+        from.lastReceivedNs = nowNs;
+        final NodeAddress target;
+        try {
+            target = NodeAddress.parse(buffer.getStringWithoutLengthAscii(addressOffset, addressLength));
+        } catch (io.skiff.InvalidAddressException e) {
+            answer(from, requestId, MembershipStatus.REJECTED, e.getMessage());
+            return;
+        }
+        changeMembership(requestId, operation, target, from, nowNs + config.electionTimeoutMaxNs() * 50);
+        reportChanges();
+    }
+
+    @Override
+    public void onMembershipResponse(Peer from, long messageTerm, long requestId, int status, DirectBuffer buffer,
+        int messageOffset, int messageLength) {
+        from.lastReceivedNs = nowNs;
+        final byte[] message = new byte[messageLength];
+        buffer.getBytes(messageOffset, message);
+        listener.onMembershipResult(requestId, status, new String(message, StandardCharsets.UTF_8));
     }
 
     // ---------------------------------------------------------------- term preamble (§3.3)
@@ -487,7 +783,10 @@ public final class RaftCore implements MessageHandler<Peer> {
             return;
         }
         if (log.matchTerm(prevIndex, prevTerm)) {
-            log.appendFromLeader(entries, commitIndex);
+            final long appended = log.appendFromLeader(entries, commitIndex);
+            if (appended >= 0) {
+                followConfigurations(entries, appended);
+            }
             final long lastNew = prevIndex + entries.count();
             // §3.5: the leader's commit index applies only to entries known to match it.
             commitTo(Math.min(commit, lastNew));
@@ -643,7 +942,7 @@ public final class RaftCore implements MessageHandler<Peer> {
     @Override
     public void onClientRequest(Peer from, long messageTerm, CommandBatch commands) {
         from.lastReceivedNs = nowNs;
-        if (role != Role.LEADER) {
+        if (role != Role.LEADER || null != transfer) {
             final byte[] hint = null == leaderPeer ? null : leaderPeer.addressBytes();
             send(from, encoder.clientReject(outbox.buffer(), outbox.position(), term, hint), false);
             return;
@@ -742,6 +1041,14 @@ public final class RaftCore implements MessageHandler<Peer> {
                 // §5.3: the snapshot replaces every entry it covers; the state machine now holds its state.
                 log.resetAfterSnapshot();
                 onApplied(chunk.snapshotIndex());
+                if (chunk.configLength() > 0) {
+                    configurations.reset(chunk.snapshotIndex(), Configuration.decode(chunk.buffer(),
+                        chunk.configOffset(), chunk.configLength()));
+                    if (log.lastIndex() > chunk.snapshotIndex()) {
+                        log.forEach(chunk.snapshotIndex() + 1, log.lastIndex(), this::recordConfiguration);
+                    }
+                    adopt(configurations.latest());
+                }
             }
         }
         send(from, encoder.installSnapshotResponse(outbox.buffer(), outbox.position(), term, chunk.snapshotIndex(),
@@ -786,6 +1093,9 @@ public final class RaftCore implements MessageHandler<Peer> {
         if (role != Role.FOLLOWER) {
             becomeFollower(term, from);
         }
+        if (null != transfer) {
+            concludeTransfer(from);
+        }
         if (leaderPeer != from) {
             leaderPeer = from;
             leader = from.address();
@@ -815,6 +1125,13 @@ public final class RaftCore implements MessageHandler<Peer> {
             failReads();
             for (Peer peer : peers) {
                 peer.closeSnapshot();
+            }
+            if (null != change) {
+                finishChange(MembershipStatus.INTERRUPTED, "leadership was lost during " + change
+                    + "; the change may or may not complete");
+            }
+            if (null != transfer && null != newLeader) {
+                concludeTransfer(newLeader);
             }
         }
         role = Role.FOLLOWER;
@@ -901,17 +1218,39 @@ public final class RaftCore implements MessageHandler<Peer> {
         electionDeadlineNs = nowNs + random.nextLong(config.electionTimeoutMinNs(), config.electionTimeoutMaxNs());
     }
 
-    /** @return 1 when the election is won, -1 when it is lost, 0 while undecided. */
+    /**
+     * @return 1 when the election is won, -1 when it is lost, 0 while undecided; in a joint configuration both
+     * halves must grant a majority (§4.3).
+     */
     private int voteResult() {
-        final int voters = countVoters();
-        int granted = selfVoter && selfGranted ? 1 : 0;
+        final int incoming = halfVoteResult(false);
+        if (!configuration.isJoint()) {
+            return incoming;
+        }
+        final int outgoing = halfVoteResult(true);
+        if (incoming < 0 || outgoing < 0) {
+            return -1;
+        }
+        return incoming > 0 && outgoing > 0 ? 1 : 0;
+    }
+
+    private int halfVoteResult(boolean outgoing) {
+        int voters = 0;
+        int granted = 0;
         int rejected = 0;
+        if (outgoing ? selfOutgoing : selfIncoming) {
+            voters++;
+            granted += selfGranted ? 1 : 0;
+        }
         for (Peer peer : peers) {
-            if (peer.voter && peer.answered) {
-                if (peer.granted) {
-                    granted++;
-                } else {
-                    rejected++;
+            if (outgoing ? peer.oldVoter : peer.voter) {
+                voters++;
+                if (peer.answered) {
+                    if (peer.granted) {
+                        granted++;
+                    } else {
+                        rejected++;
+                    }
                 }
             }
         }
@@ -920,16 +1259,6 @@ public final class RaftCore implements MessageHandler<Peer> {
             return 1;
         }
         return rejected > voters - quorum ? -1 : 0;
-    }
-
-    private int countVoters() {
-        int voters = selfVoter ? 1 : 0;
-        for (Peer peer : peers) {
-            if (peer.voter) {
-                voters++;
-            }
-        }
-        return voters;
     }
 
     // ---------------------------------------------------------------- leader: replication and commit
@@ -942,7 +1271,9 @@ public final class RaftCore implements MessageHandler<Peer> {
             }
             return;
         }
-        while (progress.canSend() && progress.next <= log.lastIndex()) {
+        // In PROBE an empty AppendEntries still finds where an unknown follower's log matches (a new member).
+        while (progress.canSend() && (progress.next <= log.lastIndex()
+            || (progress.state == Progress.State.PROBE && progress.match < log.lastIndex()))) {
             final long prevIndex = progress.next - 1;
             final long prevTerm = log.term(prevIndex);
             if (prevTerm < 0) {
@@ -1042,13 +1373,19 @@ public final class RaftCore implements MessageHandler<Peer> {
         return false;
     }
 
+    /** @return the highest index a majority holds; in a joint configuration, a majority of each half. */
     private long quorumMatch() {
+        final long incoming = majorityMatch(false);
+        return configuration.isJoint() ? Math.min(incoming, majorityMatch(true)) : incoming;
+    }
+
+    private long majorityMatch(boolean outgoing) {
         int n = 0;
-        if (selfVoter) {
+        if (outgoing ? selfOutgoing : selfIncoming) {
             scratch[n++] = log.persistedIndex();
         }
         for (Peer peer : peers) {
-            if (peer.voter) {
+            if (outgoing ? peer.oldVoter : peer.voter) {
                 scratch[n++] = peer.progress.match;
             }
         }
@@ -1056,12 +1393,17 @@ public final class RaftCore implements MessageHandler<Peer> {
     }
 
     private long quorumReadRound() {
+        final long incoming = majorityReadRound(false);
+        return configuration.isJoint() ? Math.min(incoming, majorityReadRound(true)) : incoming;
+    }
+
+    private long majorityReadRound(boolean outgoing) {
         int n = 0;
-        if (selfVoter) {
+        if (outgoing ? selfOutgoing : selfIncoming) {
             scratch[n++] = readSeq;
         }
         for (Peer peer : peers) {
-            if (peer.voter) {
+            if (outgoing ? peer.oldVoter : peer.voter) {
                 scratch[n++] = peer.ackedReadSeq;
             }
         }
@@ -1071,20 +1413,30 @@ public final class RaftCore implements MessageHandler<Peer> {
     /** @return the largest value that a majority of the first {@code n} scratch values reach. */
     private long majorityValue(int n) {
         if (n == 0) {
-            return 0;
+            return Long.MAX_VALUE;
         }
         Arrays.sort(scratch, 0, n);
         return scratch[(n - 1) / 2];
     }
 
     private boolean quorumActive() {
-        int active = selfVoter ? 1 : 0;
+        return halfActive(false) && (!configuration.isJoint() || halfActive(true));
+    }
+
+    private boolean halfActive(boolean outgoing) {
+        int voters = 0;
+        int active = 0;
+        if (outgoing ? selfOutgoing : selfIncoming) {
+            voters++;
+            active++;
+        }
         for (Peer peer : peers) {
-            if (peer.voter && peer.recentActive) {
-                active++;
+            if (outgoing ? peer.oldVoter : peer.voter) {
+                voters++;
+                active += peer.recentActive ? 1 : 0;
             }
         }
-        return active >= countVoters() / 2 + 1;
+        return active >= voters / 2 + 1;
     }
 
     // ---------------------------------------------------------------- reads
@@ -1097,10 +1449,22 @@ public final class RaftCore implements MessageHandler<Peer> {
             return;
         }
         reads.add(requestId, requester, committedInTerm ? commitIndex : -1);
-        if (countVoters() == 1 && selfVoter) {
+        if (onlyVoter()) {
             reads.assign(++readSeq);
             releaseReads();
         }
+    }
+
+    private boolean onlyVoter() {
+        if (!selfIncoming || configuration.isJoint()) {
+            return false;
+        }
+        for (Peer peer : peers) {
+            if (peer.voter) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void releaseReads() {
@@ -1143,6 +1507,19 @@ public final class RaftCore implements MessageHandler<Peer> {
     }
 
     private void reportChanges() {
+        final long committedConfiguration = configurations.indexAt(commitIndex);
+        if (committedConfiguration != reportedConfigurationIndex) {
+            reportedConfigurationIndex = committedConfiguration;
+            listener.onConfigurationCommitted(configurations.at(commitIndex));
+        }
+        if (null != change && change.phase == MembershipChange.Phase.FINAL && change.entryIndex <= commitIndex) {
+            finishChange(MembershipStatus.OK, change.target + (change.operation == MembershipChange.Operation.JOIN
+                ? " joined" : " left"));
+        }
+        if (role == Role.LEADER && !selfVoter && configurations.latestIndex() <= commitIndex) {
+            // §4.2.2: a leader removed from the configuration steps down once the change is committed.
+            becomeFollower(term, null);
+        }
         final NodeState state = state();
         if (state != reportedState) {
             final NodeState from = reportedState;

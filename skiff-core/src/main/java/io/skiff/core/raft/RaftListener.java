@@ -30,4 +30,16 @@ public interface RaftListener {
 
     /** A heartbeat round trip to a peer completed. */
     void onRpcLatency(NodeAddress peer, long latencyNs);
+
+    /**
+     * Members were added to or removed from the configuration in effect (not yet committed), so the transport
+     * connects the new ones and, after a grace period, disconnects the removed ones.
+     */
+    void onPeersChanged(java.util.List<NodeAddress> added, java.util.List<NodeAddress> removed);
+
+    /** A configuration committed: the membership every node now agrees on. */
+    void onConfigurationCommitted(Configuration configuration);
+
+    /** A membership change or leadership transfer this node asked for ended; see {@link MembershipStatus}. */
+    void onMembershipResult(long requestId, int status, String message);
 }

@@ -119,9 +119,10 @@ public final class RaftLog {
      *
      * @param entries   validated entries, contiguous from {@code entries.firstIndex()}.
      * @param committed this node's commit index; truncating at or below it would be a safety violation.
+     * @return the index of the first entry appended, or -1 when every entry was already present.
      * @throws IllegalStateException when a committed entry conflicts.
      */
-    public void appendFromLeader(EntryBatch entries, long committed) {
+    public long appendFromLeader(EntryBatch entries, long committed) {
         final long firstHeld = store.firstIndex();
         entries.rewind();
         while (entries.hasEntry()) {
@@ -132,7 +133,7 @@ public final class RaftLog {
             entries.next();
         }
         if (!entries.hasEntry()) {
-            return;
+            return -1;
         }
         final long conflict = entries.entryIndex();
         if (conflict <= lastIndex()) {
@@ -152,6 +153,7 @@ public final class RaftLog {
             addUnstable(offset, length);
             entries.next();
         }
+        return conflict;
     }
 
     private void truncateFrom(long index) {

@@ -14,6 +14,7 @@ import io.skiff.SkiffException;
 import io.skiff.SkiffNode;
 import io.skiff.SkiffOptions;
 import io.skiff.core.kv.KvLevelDown;
+import io.skiff.core.codec.MessageLayout;
 import io.skiff.core.kv.KvLevelUp;
 import io.skiff.spi.Providers;
 import io.skiff.spi.StateMachine;
@@ -194,14 +195,25 @@ final class CoreSkiffNode implements SkiffNode {
 
     @Override
     public CompletableFuture<Void> join(String peer) {
-        return CompletableFuture.failedFuture(new SkiffException("join(" + peer + ") is not available yet: "
-            + "membership changes by joint consensus arrive with the membership release"));
+        return membership(MessageLayout.MEMBERSHIP_JOIN, peer);
     }
 
     @Override
     public CompletableFuture<Void> leave(String peer) {
-        return CompletableFuture.failedFuture(new SkiffException("leave(" + peer + ") is not available yet: "
-            + "membership changes by joint consensus arrive with the membership release"));
+        return membership(MessageLayout.MEMBERSHIP_LEAVE, peer);
+    }
+
+    @Override
+    public CompletableFuture<Void> transferLeadership(String peer) {
+        return membership(MessageLayout.MEMBERSHIP_TRANSFER, peer);
+    }
+
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<Void> membership(int operation, String peer) {
+        final NodeAddress target = NodeAddress.parse(peer);
+        return (CompletableFuture<Void>)(CompletableFuture<?>)submit(Operation.membership(operation,
+            target.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            options.membershipTimeout().toNanos()));
     }
 
     @Override

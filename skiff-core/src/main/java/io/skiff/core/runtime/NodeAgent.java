@@ -17,7 +17,9 @@ import io.skiff.core.codec.FrameDecoder;
 import io.skiff.core.codec.FrameEncoder;
 import io.skiff.core.codec.FrameHeader;
 import io.skiff.core.codec.LogEntry;
+import io.skiff.core.raft.Configuration;
 import io.skiff.core.raft.CoreConfig;
+import io.skiff.core.raft.MembershipStatus;
 import io.skiff.core.raft.Outbox;
 import io.skiff.core.raft.Peer;
 import io.skiff.core.raft.RaftCore;
@@ -83,6 +85,10 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
     private final List<Operation> readsAwaitingIndex = new ArrayList<>();
     private final List<Operation> readsAwaitingApply = new ArrayList<>();
     private final Long2ObjectHashMap<Operation> peersRequests = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<Operation> membershipRequests = new Long2ObjectHashMap<>();
+    /** Removed members and when to disconnect them (after {@code waitBeforeLeave}). */
+    private final java.util.Map<NodeAddress, Long> leaving = new java.util.HashMap<>();
+    private java.util.Set<NodeAddress> committedMembers;
     private final UnsafeBuffer inbound = new UnsafeBuffer(0, 0);
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
     private final ByteBufferView commandView = new ByteBufferView();
@@ -97,6 +103,7 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
     private SnapshotStore.Writer staging;
     private long nextReadBatch = 1;
     private long nextPeersRequest = 1;
+    private long nextMembershipRequest = 1;
     private long nextDeadlineCheckNs;
     private boolean closed;
     private volatile RuntimeException failure;
@@ -150,14 +157,17 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
             : new FrameAuthenticator(options.authenticationKeys());
         final FrameEncoder encoder = new FrameEncoder(FrameHeader.clusterIdHash(clusterId), address.toString(),
             authenticator);
-        core = new RaftCore(address, members, persisted.term(), persisted.votedFor(), log, CoreConfig.from(options),
-            random, outbox, encoder, this, this, nowNs);
+        final java.util.Optional<SnapshotMeta> snapshot = storage.snapshots().latest();
+        final byte[] snapshotConfiguration = snapshot.map(SnapshotMeta::configuration).orElse(new byte[0]);
+        final Configuration base = snapshotConfiguration.length > 0
+            ? Configuration.decode(new UnsafeBuffer(snapshotConfiguration), 0, snapshotConfiguration.length)
+            : Configuration.of(members);
+        core = new RaftCore(address, base, snapshotConfiguration.length > 0 ? snapshot.get().index() : 0,
+            persisted.term(), persisted.votedFor(), log, CoreConfig.from(options), random, outbox, encoder, this,
+            this, nowNs);
         core.onApplied(applied);
         decoder = new FrameDecoder<>(FrameHeader.clusterIdHash(clusterId), core::resolve,
             options.authenticationKeys().isEmpty() ? null : new FrameAuthenticator(options.authenticationKeys()));
-        for (Peer peer : core.peers()) {
-            transport.connect(peer.address());
-        }
         publishStatus();
     }
 
@@ -347,6 +357,10 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
                 core.weaken(nowNs + operation.durationNs);
                 finish(operation, null);
                 break;
+            case MEMBERSHIP:
+                operation.expiresNs = nowNs + operation.durationNs;
+                requestMembership(operation);
+                break;
             default:
                 throw new IllegalStateException("unknown operation " + operation.kind);
         }
@@ -501,7 +515,90 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
         }
     }
 
+    private void requestMembership(Operation request) {
+        request.sequence = nextMembershipRequest++;
+        request.attempts++;
+        membershipRequests.put(request.sequence, request);
+        core.requestMembership(request.sequence, request.membershipOperation,
+            NodeAddress.parse(new String(request.payload, java.nio.charset.StandardCharsets.US_ASCII)),
+            request.expiresNs);
+        request.deadlineNs = Long.MAX_VALUE;
+    }
+
+    @Override
+    public void onMembershipResult(long requestId, int status, String message) {
+        final Operation request = membershipRequests.remove(requestId);
+        if (null == request) {
+            return;
+        }
+        switch (status) {
+            case MembershipStatus.OK:
+                finish(request, null);
+                break;
+            case MembershipStatus.RETRY:
+            case MembershipStatus.NOT_LEADER:
+                // Leadership is settling: ask again shortly, until the request expires.
+                request.deadlineNs = nowNs + retryTimeoutNs;
+                request.sequence = 0;
+                membershipRequests.put(-(nextMembershipRequest++), request);
+                break;
+            case MembershipStatus.TIMEOUT:
+            case MembershipStatus.INTERRUPTED:
+                failOperation(request, new SkiffTimeoutException(message, true));
+                break;
+            default:
+                failOperation(request, new SkiffException(message));
+                break;
+        }
+    }
+
+    @Override
+    public void onPeersChanged(List<NodeAddress> added, List<NodeAddress> removed) {
+        for (NodeAddress peer : added) {
+            leaving.remove(peer);
+            transport.connect(peer);
+        }
+        for (NodeAddress peer : removed) {
+            leaving.put(peer, nowNs + options.waitBeforeLeave().toNanos());
+        }
+    }
+
+    @Override
+    public void onConfigurationCommitted(Configuration configuration) {
+        final java.util.Set<NodeAddress> members = configuration.members();
+        if (null != committedMembers) {
+            for (NodeAddress member : members) {
+                if (!committedMembers.contains(member)) {
+                    events.publish(new SkiffEvent.Joined(address, member));
+                }
+            }
+            for (NodeAddress member : committedMembers) {
+                if (!members.contains(member)) {
+                    events.publish(new SkiffEvent.Left(address, member));
+                }
+            }
+        }
+        committedMembers = members;
+    }
+
+    private void disconnectLeavers() {
+        final var iterator = leaving.entrySet().iterator();
+        while (iterator.hasNext()) {
+            final var entry = iterator.next();
+            if (entry.getValue() <= nowNs) {
+                iterator.remove();
+                transport.disconnect(entry.getKey());
+            }
+        }
+    }
+
     private void checkDeadlines() {
+        if (!leaving.isEmpty()) {
+            disconnectLeavers();
+        }
+        if (!membershipRequests.isEmpty()) {
+            retryMembership();
+        }
         for (long sequence = pending.floor(); sequence < pending.end(); sequence++) {
             final Operation command = pending.get(sequence);
             if (null == command || command.deadlineNs > nowNs) {
@@ -544,6 +641,25 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
                 requests.remove();
                 failOperation(request, new SkiffTimeoutException("the leader did not answer peers() in time", false));
             }
+        }
+    }
+
+    private void retryMembership() {
+        final List<Operation> due = new ArrayList<>();
+        final var iterator = membershipRequests.values().iterator();
+        while (iterator.hasNext()) {
+            final Operation request = iterator.next();
+            if (request.expiresNs <= nowNs) {
+                iterator.remove();
+                failOperation(request, new SkiffTimeoutException("the membership change was not completed within "
+                    + options.membershipTimeout().toMillis() + " ms; it may still complete", request.attempts > 0));
+            } else if (request.deadlineNs <= nowNs) {
+                iterator.remove();
+                due.add(request);
+            }
+        }
+        for (Operation request : due) {
+            requestMembership(request);
         }
     }
 
@@ -759,7 +875,7 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
         }
         final long term = log.term(applied);
         final SnapshotStore.Writer writer = storage.snapshots().create(new SnapshotMeta(applied, term,
-            new byte[0], -1));
+            core.configurationAt(applied).encode(), -1));
         try {
             writer.append(ByteBuffer.wrap(sessions.encode()));
             stateMachine.snapshot(writer);
@@ -922,6 +1038,10 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
             failOperation(request, cause);
         }
         peersRequests.clear();
+        for (Operation request : membershipRequests.values()) {
+            failOperation(request, cause);
+        }
+        membershipRequests.clear();
         Operation queued;
         while (null != (queued = operations.poll())) {
             failOperation(queued, new NodeStoppedException(cause.getMessage(), false));

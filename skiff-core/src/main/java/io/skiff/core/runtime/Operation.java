@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * nothing further.
  */
 final class Operation implements Runnable {
-    enum Kind { COMMAND, QUERY, READ_CONSENSUS, PEERS, WEAKEN }
+    enum Kind { COMMAND, QUERY, READ_CONSENSUS, PEERS, WEAKEN, MEMBERSHIP }
 
     final Kind kind;
     final CompletableFuture<Object> future = new CompletableFuture<>();
@@ -31,6 +31,9 @@ final class Operation implements Runnable {
     boolean sent;
     /** Reads: the index the state machine must reach first, or -1 while unknown. */
     long readIndex = -1;
+    /** Membership: the operation ({@code MessageLayout.MEMBERSHIP_*}) and when it finally gives up. */
+    int membershipOperation;
+    long expiresNs;
     boolean done;
 
     private Object result;
@@ -57,6 +60,16 @@ final class Operation implements Runnable {
 
     static Operation peers() {
         return new Operation(Kind.PEERS, null, ReadConsistency.LINEARIZABLE, 0);
+    }
+
+    /**
+     * @param operation {@code MessageLayout.MEMBERSHIP_JOIN}, {@code _LEAVE} or {@code _TRANSFER}.
+     * @param target    the member's address, as text bytes.
+     */
+    static Operation membership(int operation, byte[] target, long timeoutNs) {
+        final Operation membership = new Operation(Kind.MEMBERSHIP, target, ReadConsistency.LINEARIZABLE, timeoutNs);
+        membership.membershipOperation = operation;
+        return membership;
     }
 
     static Operation weaken(long durationNs) {

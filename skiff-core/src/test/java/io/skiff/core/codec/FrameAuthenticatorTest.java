@@ -148,5 +148,17 @@ class FrameAuthenticatorTest {
             long nextOffset, boolean success) {
             calls++;
         }
+
+        @Override
+        public void onMembershipRequest(String from, long term, long requestId, int operation,
+            org.agrona.DirectBuffer buffer, int addressOffset, int addressLength) {
+            calls++;
+        }
+
+        @Override
+        public void onMembershipResponse(String from, long term, long requestId, int status,
+            org.agrona.DirectBuffer buffer, int messageOffset, int messageLength) {
+            calls++;
+        }
     }
 }

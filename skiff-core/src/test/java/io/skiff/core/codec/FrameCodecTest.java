@@ -317,5 +317,18 @@ class FrameCodecTest {
             long nextOffset, boolean success) {
             calls.add("installSnapshotResponse next=" + nextOffset);
         }
+
+        @Override
+        public void onMembershipRequest(String from, long term, long requestId, int operation, DirectBuffer buffer,
+            int addressOffset, int addressLength) {
+            calls.add("membership id=" + requestId + " op=" + operation + " address="
+                + buffer.getStringWithoutLengthAscii(addressOffset, addressLength));
+        }
+
+        @Override
+        public void onMembershipResponse(String from, long term, long requestId, int status, DirectBuffer buffer,
+            int messageOffset, int messageLength) {
+            calls.add("membershipResponse id=" + requestId + " status=" + status);
+        }
     }
 }

@@ -135,6 +135,11 @@ final class FakeSkiffNode implements SkiffNode {
     }
 
     @Override
+    public CompletableFuture<Void> transferLeadership(String address) {
+        throw unused();
+    }
+
+    @Override
     public NodeStats stats() {
         throw unused();
     }

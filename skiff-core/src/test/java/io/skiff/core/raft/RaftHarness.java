@@ -71,6 +71,8 @@ final class RaftHarness {
         final List<Long> readsGranted = new ArrayList<>();
         final List<Long> readsFailed = new ArrayList<>();
         final List<NodeState> states = new ArrayList<>();
+        final List<Configuration> committedConfigurations = new ArrayList<>();
+        final List<String> membershipResults = new ArrayList<>();
         Storage storage;
         RaftCore core;
         FrameDecoder<Peer> decoder;
@@ -87,7 +89,8 @@ final class RaftHarness {
             if (state.members().isEmpty()) {
                 storage.state().save(new PersistentState(CLUSTER, state.term(), state.votedFor(), members));
             }
-            core = new RaftCore(address, members, state.term(), state.votedFor(), new RaftLog(storage.log()), config,
+            core = new RaftCore(address, Configuration.of(members), 0, state.term(), state.votedFor(),
+                new RaftLog(storage.log()), config,
                 new SplittableRandom(seed ^ address.hashCode()), outbox,
                 new FrameEncoder(FrameHeader.clusterIdHash(CLUSTER), address.toString()), this, NO_SNAPSHOTS, now);
             decoder = new FrameDecoder<>(FrameHeader.clusterIdHash(CLUSTER), core::resolve);
@@ -183,6 +186,20 @@ final class RaftHarness {
         }
 
         @Override
+        public void onPeersChanged(List<NodeAddress> added, List<NodeAddress> removed) {
+        }
+
+        @Override
+        public void onConfigurationCommitted(Configuration configuration) {
+            committedConfigurations.add(configuration);
+        }
+
+        @Override
+        public void onMembershipResult(long requestId, int status, String message) {
+            membershipResults.add(requestId + ":" + status + ":" + message);
+        }
+
+        @Override
         public String toString() {
             return down ? address + "{down}" : core.toString();
         }
@@ -217,6 +234,27 @@ final class RaftHarness {
 
     Node node(int i) {
         return nodes.get(addresses.get(i - 1));
+    }
+
+    /** Starts a new node that knows the current members as its peers, as an operator starts a joining node. */
+    Node addNode() {
+        final NodeAddress address = NodeAddress.parse("/mem/s" + (addresses.size() + 1));
+        addresses.add(address);
+        final Node node = new Node(address);
+        nodes.put(address, node);
+        node.boot();
+        return node;
+    }
+
+    /** Asks {@code node} for a membership change and runs until it answers. */
+    String change(Node node, int operation, NodeAddress target) {
+        final int before = node.membershipResults.size();
+        node.core.requestMembership(before + 1, operation, target, now + 10_000 * MS);
+        node.process();
+        for (int i = 0; i < 300 && node.membershipResults.size() == before; i++) {
+            advance(10 * MS);
+        }
+        return node.membershipResults.size() == before ? "no answer" : node.membershipResults.get(before);
     }
 
     /** Cuts every link between the two groups (by 1-based node number) and inside nothing else. */
@@ -262,6 +300,10 @@ final class RaftHarness {
         }
         final UnsafeBuffer buffer = new UnsafeBuffer(frame.bytes());
         final int result = to.decoder.decode(buffer, 0, frame.bytes().length, to.core);
+        if (result == FrameDecoder.UNKNOWN_SENDER) {
+            // A node removed from the configuration (or not yet in it) is not listened to.
+            return;
+        }
         if (result != FrameDecoder.OK) {
             throw new IllegalStateException("frame rejected: " + to.decoder.describeLastError());
         }

@@ -1,0 +1,177 @@
+package io.skiff.core.raft;
+
+import io.skiff.NodeAddress;
+import io.skiff.core.codec.MessageLayout;
+import io.skiff.core.codec.MessageType;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.skiff.core.raft.RaftHarness.MS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Membership changes by joint consensus (thesis §4.3), with learners, and leadership transfer (§3.10). */
+class MembershipTest {
+    @Test
+    void aJoiningNodeCatchesUpAsALearnerThenVotesThroughAJointConfiguration() {
+        final RaftHarness h = new RaftHarness(3, 21);
+        final RaftHarness.Node leader = h.electLeader();
+        for (int i = 0; i < 20; i++) {
+            h.propose(leader, RaftHarness.command("x" + i));
+        }
+        h.advance(100 * MS);
+        final RaftHarness.Node joiner = h.addNode();
+        final String result = h.change(leader, MessageLayout.MEMBERSHIP_JOIN, joiner.address);
+        assertThat(result).startsWith("1:" + MembershipStatus.OK + ":").contains("joined");
+        final List<Configuration> committed = leader.committedConfigurations;
+        final Configuration last = committed.get(committed.size() - 1);
+        assertThat(last.voters()).contains(joiner.address).hasSize(4);
+        assertThat(last.isJoint()).isFalse();
+        assertThat(committed).anySatisfy(c -> assertThat(c.learners()).contains(joiner.address));
+        assertThat(committed).anySatisfy(c -> assertThat(c.isJoint()).isTrue());
+        h.advance(200 * MS);
+        assertThat(joiner.terms()).isEqualTo(leader.terms());
+        assertThat(joiner.core.configuration()).isEqualTo(last);
+    }
+
+    @Test
+    void aRemovedFollowerStopsCountingAndJoiningAVoterIsANoOp() {
+        final RaftHarness h = new RaftHarness(3, 22);
+        final RaftHarness.Node leader = h.electLeader();
+        h.advance(100 * MS);
+        final RaftHarness.Node follower = h.nodes.values().stream().filter(n -> n != leader).findFirst()
+            .orElseThrow();
+        assertThat(h.change(leader, MessageLayout.MEMBERSHIP_JOIN, follower.address)).contains("already is a voter");
+        assertThat(h.change(leader, MessageLayout.MEMBERSHIP_LEAVE, follower.address)).contains("left");
+        assertThat(leader.core.configuration().voters()).hasSize(2).doesNotContain(follower.address);
+        assertThat(h.change(leader, MessageLayout.MEMBERSHIP_LEAVE, follower.address)).contains("is not a member");
+        // The removed node no longer campaigns, and the two remaining voters commit on their own.
+        follower.crash();
+        h.propose(leader, RaftHarness.command("after"));
+        h.advance(100 * MS);
+        assertThat(leader.core.commitIndex()).isEqualTo(leader.core.log().lastIndex());
+    }
+
+    @Test
+    void aLeaderThatRemovesItselfStepsDownOnceTheChangeCommits() {
+        final RaftHarness h = new RaftHarness(3, 23);
+        final RaftHarness.Node leader = h.electLeader();
+        h.advance(100 * MS);
+        assertThat(h.change(leader, MessageLayout.MEMBERSHIP_LEAVE, leader.address)).contains("left");
+        h.advance(10 * MS);
+        assertThat(leader.core.role()).isNotEqualTo(Role.LEADER);
+        h.advance(1000 * MS);
+        final RaftHarness.Node next = h.leader();
+        assertThat(next).isNotNull().isNotSameAs(leader);
+        assertThat(next.core.configuration().voters()).doesNotContain(leader.address).hasSize(2);
+        assertThat(leader.core.role()).isEqualTo(Role.FOLLOWER);
+    }
+
+    @Test
+    void aSecondChangeDuringOneIsRefusedNotQueued() {
+        final RaftHarness h = new RaftHarness(3, 24);
+        final RaftHarness.Node leader = h.electLeader();
+        h.advance(100 * MS);
+        final RaftHarness.Node joiner = h.addNode();
+        h.isolate(h.addresses.indexOf(joiner.address) + 1);
+        leader.core.requestMembership(1, MessageLayout.MEMBERSHIP_JOIN, joiner.address, h.now + 10_000 * MS);
+        leader.process();
+        h.advance(50 * MS);
+        final RaftHarness.Node other = h.nodes.values().stream().filter(n -> n != leader && n != joiner).findFirst()
+            .orElseThrow();
+        leader.core.requestMembership(2, MessageLayout.MEMBERSHIP_LEAVE, other.address, h.now + 10_000 * MS);
+        assertThat(leader.membershipResults).anySatisfy(r -> assertThat(r).startsWith("2:" + MembershipStatus.IN_PROGRESS)
+            .contains("one change at a time"));
+        h.heal();
+        h.advance(500 * MS);
+        assertThat(leader.membershipResults).anySatisfy(r -> assertThat(r).startsWith("1:" + MembershipStatus.OK));
+    }
+
+    /**
+     * The single-server change bug (Ongaro, 2015): a new leader must commit an entry of its own term before it
+     * changes the configuration, or configurations of different leaders can have disjoint quorums.
+     */
+    @Test
+    void aNewLeaderChangesNothingBeforeCommittingInItsTerm() {
+        final RaftHarness h = new RaftHarness(3, 25);
+        final RaftHarness.Node s1 = h.node(1);
+        h.drop = f -> f.from().equals(s1.address) && f.type() == io.skiff.core.codec.MessageType.APPEND_REQUEST;
+        h.campaign(s1);
+        h.stabilize();
+        assertThat(s1.core.role()).isEqualTo(Role.LEADER);
+        s1.core.requestMembership(1, MessageLayout.MEMBERSHIP_LEAVE, h.node(2).address, h.now + 10_000 * MS);
+        assertThat(s1.membershipResults).containsExactly("1:" + MembershipStatus.RETRY
+            + ":the leader is not ready for a change yet");
+        assertThat(s1.core.configuration().voters()).hasSize(3);
+    }
+
+    /**
+     * Five nodes, so that without the crashed leader both halves of the joint configuration still have a majority.
+     */
+    @Test
+    void aJointConfigurationLeftByAFailedLeaderIsFinishedByTheNext() {
+        final RaftHarness h = new RaftHarness(5, 26);
+        final RaftHarness.Node leader = h.electLeader();
+        h.advance(100 * MS);
+        final RaftHarness.Node removed = h.nodes.values().stream().filter(n -> n != leader).findFirst()
+            .orElseThrow();
+        leader.core.requestMembership(1, MessageLayout.MEMBERSHIP_LEAVE, removed.address, h.now + 10_000 * MS);
+        final long jointIndex = leader.core.log().lastIndex();
+        assertThat(leader.core.configuration().isJoint()).isTrue();
+        // The joint configuration reaches everyone, the final one nobody; then the leader crashes.
+        h.drop = f -> f.from().equals(leader.address) && f.type() == MessageType.APPEND_REQUEST
+            && f.prevIndex() >= jointIndex;
+        leader.process();
+        h.stabilize();
+        assertThat(h.nodes.values()).filteredOn(n -> n != leader)
+            .allSatisfy(n -> assertThat(n.core.configuration().isJoint()).isTrue());
+        leader.crash();
+        h.heal();
+        h.advance(2000 * MS);
+        final RaftHarness.Node next = h.leader();
+        assertThat(next).isNotNull();
+        assertThat(next.core.configuration().isJoint()).isFalse();
+        assertThat(next.core.configuration().voters()).doesNotContain(removed.address).hasSize(4);
+        assertThat(next.core.commitIndex()).isEqualTo(next.core.log().lastIndex());
+    }
+
+    @Test
+    void leadershipMovesToTheChosenVoter() {
+        final RaftHarness h = new RaftHarness(3, 27);
+        final RaftHarness.Node leader = h.electLeader();
+        for (int i = 0; i < 10; i++) {
+            h.propose(leader, RaftHarness.command("t" + i));
+        }
+        h.advance(100 * MS);
+        final RaftHarness.Node target = h.nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        final String result = h.change(leader, MessageLayout.MEMBERSHIP_TRANSFER, target.address);
+        assertThat(result).startsWith("1:" + MembershipStatus.OK);
+        assertThat(h.leader()).isSameAs(target);
+        assertThat(leader.core.role()).isEqualTo(Role.FOLLOWER);
+    }
+
+    @Test
+    void aTransferToAnUnreachableVoterTimesOutAndTheLeaderKeepsLeading() {
+        final RaftHarness h = new RaftHarness(3, 28);
+        final RaftHarness.Node leader = h.electLeader();
+        h.advance(100 * MS);
+        final RaftHarness.Node target = h.nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        h.drop = f -> f.to().equals(target.address) || f.from().equals(target.address);
+        final String result = h.change(leader, MessageLayout.MEMBERSHIP_TRANSFER, target.address);
+        assertThat(result).startsWith("1:" + MembershipStatus.TIMEOUT);
+        assertThat(leader.core.role()).isEqualTo(Role.LEADER);
+        assertThat(h.propose(leader, RaftHarness.command("still leading"))).isPositive();
+    }
+
+    @Test
+    void aConfigurationRoundTripsThroughItsEncoding() {
+        final Configuration configuration = new Configuration(
+            List.of(NodeAddress.parse("/mem/b"), NodeAddress.parse("/mem/a")),
+            List.of(NodeAddress.parse("/ip4/10.0.0.1/udp/9")), List.of(NodeAddress.parse("/mem/a")));
+        final byte[] encoded = configuration.encode();
+        assertThat(Configuration.decode(new org.agrona.concurrent.UnsafeBuffer(encoded), 0, encoded.length))
+            .isEqualTo(configuration);
+        assertThat(configuration.isJoint()).isTrue();
+        assertThat(configuration.voters()).extracting(NodeAddress::toString).containsExactly("/mem/a", "/mem/b");
+    }
+}
