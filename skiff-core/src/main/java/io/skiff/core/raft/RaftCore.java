@@ -238,7 +238,7 @@ public final class RaftCore implements MessageHandler<Peer> {
             case PRE_CANDIDATE:
                 return NodeState.PRE_CANDIDATE;
             default:
-                if (!selfVoter) {
+                if (!selfVoter && configuration.contains(self)) {
                     return NodeState.LEARNER;
                 }
                 return weakenedUntilNs > nowNs ? NodeState.WEAKENED : NodeState.FOLLOWER;

@@ -31,52 +31,66 @@ public final class ChaosRun {
      * @param bugs          protocol violations every node commits (to prove the checks); normally none.
      * @param options       node option changes.
      * @param disk          how every disk behaves unless the schedule changes it.
+     * @param spares        machines outside the cluster that the schedule makes join (and members leave).
      */
     public record Settings(int nodes, Duration faultPhase, Duration meanFaultGap, int maxImpaired,
         Workload.Options workload, Duration livenessBound, Set<DeliberateBug> bugs,
-        Consumer<SkiffOptions.Builder> options, DiskFaults disk) {
+        Consumer<SkiffOptions.Builder> options, DiskFaults disk, int spares) {
 
         /** Three nodes, 20 s of faults about every 400 ms with one node impaired at a time, five clients. */
         public static Settings defaults() {
             return new Settings(3, Duration.ofSeconds(20), Duration.ofMillis(400), 1, Workload.Options.DEFAULT,
-                Duration.ofSeconds(10), EnumSet.noneOf(DeliberateBug.class), b -> { }, DiskFaults.HEALTHY);
+                Duration.ofSeconds(10), EnumSet.noneOf(DeliberateBug.class), b -> { }, DiskFaults.HEALTHY, 0);
         }
 
         public Settings withNodes(int count) {
-            return new Settings(count, faultPhase, meanFaultGap, maxImpaired, workload, livenessBound, bugs, options, disk);
+            return new Settings(count, faultPhase, meanFaultGap, maxImpaired, workload, livenessBound, bugs, options,
+                disk, spares);
         }
 
         public Settings withFaultPhase(Duration phase) {
-            return new Settings(nodes, phase, meanFaultGap, maxImpaired, workload, livenessBound, bugs, options, disk);
+            return new Settings(nodes, phase, meanFaultGap, maxImpaired, workload, livenessBound, bugs, options,
+                disk, spares);
         }
 
         public Settings withMaxImpaired(int impaired) {
-            return new Settings(nodes, faultPhase, meanFaultGap, impaired, workload, livenessBound, bugs, options, disk);
+            return new Settings(nodes, faultPhase, meanFaultGap, impaired, workload, livenessBound, bugs, options,
+                disk, spares);
         }
 
         public Settings withMeanFaultGap(Duration gap) {
-            return new Settings(nodes, faultPhase, gap, maxImpaired, workload, livenessBound, bugs, options, disk);
+            return new Settings(nodes, faultPhase, gap, maxImpaired, workload, livenessBound, bugs, options, disk,
+                spares);
         }
 
         public Settings withWorkload(Workload.Options clients) {
-            return new Settings(nodes, faultPhase, meanFaultGap, maxImpaired, clients, livenessBound, bugs, options, disk);
+            return new Settings(nodes, faultPhase, meanFaultGap, maxImpaired, clients, livenessBound, bugs, options,
+                disk, spares);
         }
 
         public Settings withBug(DeliberateBug bug) {
             final Set<DeliberateBug> more = EnumSet.noneOf(DeliberateBug.class);
             more.addAll(bugs);
             more.add(bug);
-            return new Settings(nodes, faultPhase, meanFaultGap, maxImpaired, workload, livenessBound, more, options, disk);
+            return new Settings(nodes, faultPhase, meanFaultGap, maxImpaired, workload, livenessBound, more, options,
+                disk, spares);
+        }
+
+        /** Spares join and members leave during the fault phase. */
+        public Settings withSpares(int count) {
+            return new Settings(nodes, faultPhase, meanFaultGap, maxImpaired, workload, livenessBound, bugs, options,
+                disk, count);
         }
 
         /** Every disk behaves this way, e.g. a deliberately broken one that forgets the vote. */
         public Settings withDisk(DiskFaults faults) {
             return new Settings(nodes, faultPhase, meanFaultGap, maxImpaired, workload, livenessBound, bugs, options,
-                faults);
+                faults, spares);
         }
 
         public Settings withOptions(Consumer<SkiffOptions.Builder> changes) {
-            return new Settings(nodes, faultPhase, meanFaultGap, maxImpaired, workload, livenessBound, bugs, changes, disk);
+            return new Settings(nodes, faultPhase, meanFaultGap, maxImpaired, workload, livenessBound, bugs, changes,
+                disk, spares);
         }
     }
 
@@ -119,8 +133,9 @@ public final class ChaosRun {
     /** Runs with a schedule generated from the seed. */
     public static Result run(long seed, Settings settings) {
         final SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        final FaultSchedule schedule = FaultSchedule.random(random, Simulation.addresses(settings.nodes()),
-            settings.faultPhase(),
+        final List<io.skiff.NodeAddress> machines = Simulation.addresses(settings.nodes() + settings.spares());
+        final FaultSchedule schedule = FaultSchedule.random(random, machines.subList(0, settings.nodes()),
+            machines.subList(settings.nodes(), machines.size()), settings.faultPhase(),
             settings.meanFaultGap(), settings.maxImpaired());
         return run(seed, settings, schedule);
     }
@@ -128,7 +143,7 @@ public final class ChaosRun {
     /** Runs with a given schedule; everything else derives from the seed. */
     public static Result run(long seed, Settings settings, FaultSchedule schedule) {
         final Simulation.Builder builder = Simulation.builder().seed(seed).nodes(settings.nodes())
-            .options(settings.options()).disk(settings.disk());
+            .spares(settings.spares()).options(settings.options()).disk(settings.disk());
         settings.bugs().forEach(builder::deliberateBug);
         final Simulation sim = builder.build();
         final long startNs = sim.nowNs();

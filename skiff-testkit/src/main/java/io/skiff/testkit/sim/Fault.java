@@ -63,6 +63,22 @@ public sealed interface Fault {
         }
     }
 
+    /** Asks the leader to add a node (starting it if needed); the outcome is not awaited. */
+    record Join(NodeAddress node) implements Fault {
+        @Override
+        public void apply(Simulation simulation) {
+            simulation.join(node);
+        }
+    }
+
+    /** Asks the leader to remove a member; the outcome is not awaited. */
+    record Leave(NodeAddress node) implements Fault {
+        @Override
+        public void apply(Simulation simulation) {
+            simulation.leave(node);
+        }
+    }
+
     /** Crashes a node and starts it again shortly after, as a supervisor restarts a crashed process. */
     record Reboot(NodeAddress node, long downNs) implements Fault {
         @Override

@@ -46,6 +46,21 @@ public final class FaultSchedule {
      */
     public static FaultSchedule random(SplittableRandom random, List<NodeAddress> nodes, Duration duration,
         Duration meanGap, int maxImpaired) {
+        return random(random, nodes, List.of(), duration, meanGap, maxImpaired);
+    }
+
+    /**
+     * Generates a random schedule that also changes the membership: spares join and members leave (never below
+     * three members), mixed with every other fault.
+     *
+     * @param spares machines that are not members at the start.
+     */
+    public static FaultSchedule random(SplittableRandom random, List<NodeAddress> nodes, List<NodeAddress> spares,
+        Duration duration, Duration meanGap, int maxImpaired) {
+        final List<NodeAddress> members = new ArrayList<>(nodes);
+        final List<NodeAddress> outside = new ArrayList<>(spares);
+        final List<NodeAddress> machines = new ArrayList<>(nodes);
+        machines.addAll(spares);
         final List<Entry> entries = new ArrayList<>();
         final Set<NodeAddress> crashed = new HashSet<>();
         final Set<NodeAddress> paused = new HashSet<>();
@@ -79,9 +94,23 @@ public final class FaultSchedule {
                 entries.add(new Entry(t, repair));
                 continue;
             }
-            final NodeAddress node = nodes.get(random.nextInt(nodes.size()));
+            final NodeAddress node = machines.get(random.nextInt(machines.size()));
             final boolean healthy = !crashed.contains(node) && !paused.contains(node);
-            switch (random.nextInt(10)) {
+            switch (random.nextInt(spares.isEmpty() ? 10 : 12)) {
+                case 10:
+                    if (!outside.isEmpty()) {
+                        final NodeAddress joining = outside.remove(random.nextInt(outside.size()));
+                        members.add(joining);
+                        entries.add(new Entry(t, new Fault.Join(joining)));
+                    }
+                    break;
+                case 11:
+                    if (members.size() > 3) {
+                        final NodeAddress leaving = members.remove(random.nextInt(members.size()));
+                        outside.add(leaving);
+                        entries.add(new Entry(t, new Fault.Leave(leaving)));
+                    }
+                    break;
                 case 0:
                 case 1:
                     if (healthy) {
@@ -107,9 +136,9 @@ public final class FaultSchedule {
                     }
                     break;
                 case 4:
-                    if (!networkFault && nodes.size() > 2) {
+                    if (!networkFault && machines.size() > 2) {
                         networkFault = true;
-                        final List<NodeAddress> shuffled = new ArrayList<>(nodes);
+                        final List<NodeAddress> shuffled = new ArrayList<>(machines);
                         for (int i = shuffled.size() - 1; i > 0; i--) {
                             java.util.Collections.swap(shuffled, i, random.nextInt(i + 1));
                         }
@@ -121,9 +150,9 @@ public final class FaultSchedule {
                 case 5:
                     if (!networkFault) {
                         networkFault = true;
-                        NodeAddress other = nodes.get(random.nextInt(nodes.size()));
+                        NodeAddress other = machines.get(random.nextInt(machines.size()));
                         if (other.equals(node)) {
-                            other = nodes.get((nodes.indexOf(node) + 1) % nodes.size());
+                            other = machines.get((machines.indexOf(node) + 1) % machines.size());
                         }
                         entries.add(new Entry(t, new Fault.OneWay(node, other)));
                     }
@@ -133,7 +162,8 @@ public final class FaultSchedule {
                     entries.add(new Entry(t, new Fault.Links(linkFault ? chaoticLinks(random) : LinkFaults.HEALTHY)));
                     break;
                 case 7:
-                    entries.add(new Entry(t, new Fault.ClockJump(node, random.nextLong(-200_000_000L, 2_000_000_000L))));
+                    entries.add(new Entry(t, new Fault.ClockJump(node,
+                        random.nextLong(-200_000_000L, 2_000_000_000L))));
                     break;
                 default:
                     if (slowDisks.remove(node)) {

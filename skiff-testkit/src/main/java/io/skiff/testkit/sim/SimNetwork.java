@@ -137,7 +137,8 @@ public final class SimNetwork implements TransportProvider {
         final LinkFaults faults = linkFaults.getOrDefault(link, defaultFaults);
         final int type = frame.length > 5 ? frame[5] & 0xFF : 0;
         if (random.nextDouble() < faults.dropProbability()
-            || ((faults.dropTypeMask() & (1L << (type & 63))) != 0 && random.nextDouble() < faults.dropTypeProbability())) {
+            || ((faults.dropTypeMask() & (1L << (type & 63))) != 0
+            && random.nextDouble() < faults.dropTypeProbability())) {
             dropped++;
             return;
         }

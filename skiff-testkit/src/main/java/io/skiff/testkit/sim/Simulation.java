@@ -52,6 +52,8 @@ public final class Simulation {
     private final SkiffOptions options;
     private final long tickIntervalNs;
     private final List<String> log = new ArrayList<>();
+    /** The nodes the cluster was started with; spares join later. */
+    private final List<NodeAddress> founders;
     private final Set<DeliberateBug> bugs;
     private final DiskFaults baseDisk;
 
@@ -63,7 +65,8 @@ public final class Simulation {
         this.baseDisk = builder.disk;
         this.network = new SimNetwork(scheduler, random.split(), builder.inboxLimit);
         this.storage = new SimStorageProvider(this);
-        final List<NodeAddress> addresses = addresses(builder.nodes);
+        final List<NodeAddress> addresses = addresses(builder.nodes + builder.spares);
+        this.founders = List.copyOf(addresses.subList(0, builder.nodes));
         final SkiffOptions.Builder options = SkiffOptions.builder()
             .electionTimeoutMin(Duration.ofMillis(150)).electionTimeoutMax(Duration.ofMillis(300))
             .appendEntriesInterval(Duration.ofMillis(50)).rpcTimeout(Duration.ofMillis(500))
@@ -138,13 +141,43 @@ public final class Simulation {
         return nodes;
     }
 
-    /** Starts every node that is not running. */
+    /** Starts every founding node that is not running (spares start when they join). */
     public void start() {
-        for (SimNode machine : machines.values()) {
+        for (NodeAddress address : founders) {
+            final SimNode machine = machines.get(address);
             if (!machine.isUp()) {
                 start(machine);
             }
         }
+    }
+
+    /** @return the spare nodes, which are not members until they join. */
+    public List<NodeAddress> spares() {
+        final List<NodeAddress> spares = new ArrayList<>(machines.keySet());
+        spares.removeAll(founders);
+        return spares;
+    }
+
+    /**
+     * Starts a node (if it is not running) with the founders as its peers, as an operator starts a new member, then
+     * asks the leader to add it.
+     *
+     * @return the join's outcome, from the leader.
+     */
+    public CompletableFuture<Void> join(NodeAddress address) {
+        record("join " + address);
+        if (!machine(address).isUp()) {
+            start(machine(address));
+        }
+        return leader().map(l -> l.join(address.toString()))
+            .orElseGet(() -> CompletableFuture.failedFuture(new AssertionError("no leader to ask")));
+    }
+
+    /** @return asks the leader to remove a member. */
+    public CompletableFuture<Void> leave(NodeAddress address) {
+        record("leave " + address);
+        return leader().map(l -> l.leave(address.toString()))
+            .orElseGet(() -> CompletableFuture.failedFuture(new AssertionError("no leader to ask")));
     }
 
     private void start(SimNode machine) {
@@ -166,7 +199,7 @@ public final class Simulation {
     }
 
     private SkiffOptions peersOf(NodeAddress address) {
-        final List<NodeAddress> peers = new ArrayList<>(machines.keySet());
+        final List<NodeAddress> peers = new ArrayList<>(founders);
         peers.remove(address);
         return options.toBuilder().peers(peers).build();
     }
@@ -184,7 +217,7 @@ public final class Simulation {
     /** Starts a crashed or stopped node again from what its disk kept. */
     public void restart(NodeAddress address) {
         final SimNode machine = machine(address);
-        if (!machine.isUp()) {
+        if (!machine.isUp() && (founders.contains(address) || machine.incarnation() > 0)) {
             record("restart " + address);
             start(machine);
         }
@@ -372,6 +405,7 @@ public final class Simulation {
     public static final class Builder {
         private long seed;
         private int nodes = 3;
+        private int spares;
         private Duration tickInterval = Duration.ofMillis(1);
         private int inboxLimit = 10_000;
         private Consumer<SkiffOptions.Builder> options = b -> { };
@@ -395,6 +429,19 @@ public final class Simulation {
                 throw new IllegalArgumentException("nodes must be 1 to 9, got " + count);
             }
             nodes = count;
+            return this;
+        }
+
+        /**
+         * @param count machines that are not members at the start and can {@link Simulation#join} later.
+         * @return this.
+         */
+        public Builder spares(int count) {
+            if (count < 0 || nodes + count > 9) {
+                throw new IllegalArgumentException("spares must be 0 or more, with at most 9 machines in all, got "
+                    + count);
+            }
+            spares = count;
             return this;
         }
 

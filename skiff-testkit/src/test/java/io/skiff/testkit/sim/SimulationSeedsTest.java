@@ -42,8 +42,15 @@ class SimulationSeedsTest {
         .withMeanFaultGap(Duration.ofMillis(250))
         .withOptions(o -> o.stateMachine("kv-storage").snapshotInterval(80).minLogRetention(10));
 
+    /**
+     * Two spares join and members leave among every other fault, which includes configuration changes racing with
+     * leader changes.
+     */
+    static final ChaosRun.Settings MEMBERSHIP = BASE.withNodes(3).withSpares(2).withMaxImpaired(1)
+        .withMeanFaultGap(Duration.ofMillis(200)).withOptions(o -> o.snapshotInterval(200).minLogRetention(20));
+
     private static final java.util.List<ChaosRun.Settings> PROFILES = java.util.List.of(FIVE_NODES, SMALL_WINDOW,
-        NO_PRE_VOTE, SNAPSHOTS, KV_IN_STORAGE);
+        NO_PRE_VOTE, SNAPSHOTS, KV_IN_STORAGE, MEMBERSHIP);
 
     static ChaosRun.Settings settingsFor(long seed) {
         return PROFILES.get((int)Math.floorMod(seed, PROFILES.size()));
