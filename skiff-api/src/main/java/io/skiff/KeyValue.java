@@ -23,7 +23,7 @@ public record KeyValue(byte[] key, byte[] value) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KeyValue && Arrays.equals(key, ((KeyValue)o).key) && Arrays.equals(value, ((KeyValue)o).value);
+        return o instanceof KeyValue other && Arrays.equals(key, other.key) && Arrays.equals(value, other.value);
     }
 
     @Override

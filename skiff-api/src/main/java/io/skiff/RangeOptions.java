@@ -168,7 +168,8 @@ public final class RangeOptions {
 
     @Override
     public String toString() {
-        return "RangeOptions{" + (null == lower ? "" : (lowerInclusive ? "gte=" : "gt=") + Arrays.toString(lower) + ", ")
+        return "RangeOptions{"
+            + (null == lower ? "" : (lowerInclusive ? "gte=" : "gt=") + Arrays.toString(lower) + ", ")
             + (null == upper ? "" : (upperInclusive ? "lte=" : "lt=") + Arrays.toString(upper) + ", ")
             + "reverse=" + reverse + ", limit=" + limit + ", keys=" + keys + ", values=" + values + ", consistency="
             + consistency + "}";

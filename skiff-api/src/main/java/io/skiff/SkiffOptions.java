@@ -360,7 +360,8 @@ public final class SkiffOptions {
 
     @Override
     public String toString() {
-        return "SkiffOptions{peers=" + peers + ", storage=" + (null != storageProvider ? storageProvider.name() : storage)
+        return "SkiffOptions{peers=" + peers + ", storage="
+            + (null != storageProvider ? storageProvider.name() : storage)
             + ", location=" + location + ", clusterId=" + clusterId + ", rpcTimeout=" + rpcTimeout
             + ", appendEntriesInterval=" + appendEntriesInterval + ", electionTimeout=[" + electionTimeoutMin + ", "
             + electionTimeoutMax + "], batchEntriesLimit=" + batchEntriesLimit + ", maxAppendBytes=" + maxAppendBytes

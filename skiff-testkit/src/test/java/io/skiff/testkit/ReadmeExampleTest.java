@@ -49,7 +49,8 @@ class ReadmeExampleTest {
     @Test
     void theReadmeShowsExactlyThisExample() throws IOException {
         final String readme = Files.readString(Path.of("..", "README.md"));
-        final String fromReadme = between(readme, "<!-- readme-example:start -->\n```java\n", "```\n<!-- readme-example:end");
+        final String fromReadme = between(readme, "<!-- readme-example:start -->\n```java\n",
+            "```\n<!-- readme-example:end");
         final String test = Files.readString(Path.of("src/test/java/io/skiff/testkit/ReadmeExampleTest.java"));
         final String fromTest = between(test, "// readme-example:start\n", "        // readme-example:end");
         assertThat(normalise(fromTest)).isEqualTo(normalise(fromReadme));

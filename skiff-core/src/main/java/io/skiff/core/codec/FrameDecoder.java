@@ -123,7 +123,8 @@ public final class FrameDecoder<P> {
                     return bodyLengthError(VOTE_LENGTH, bodyLength);
                 }
                 handler.onVoteRequest(from, term, type == MessageType.PRE_VOTE_REQUEST,
-                    buffer.getLong(body + VOTE_LAST_INDEX, BYTE_ORDER), buffer.getLong(body + VOTE_LAST_TERM, BYTE_ORDER),
+                    buffer.getLong(body + VOTE_LAST_INDEX, BYTE_ORDER),
+                    buffer.getLong(body + VOTE_LAST_TERM, BYTE_ORDER),
                     (buffer.getByte(body + VOTE_FLAGS) & VOTE_FLAG_TRANSFER) != 0);
                 return OK;
             case MessageType.VOTE_RESPONSE:
@@ -163,7 +164,8 @@ public final class FrameDecoder<P> {
                 if (bodyLength != READ_INDEX_RESPONSE_LENGTH) {
                     return bodyLengthError(READ_INDEX_RESPONSE_LENGTH, bodyLength);
                 }
-                handler.onReadIndexResponse(from, term, buffer.getLong(body + READ_INDEX_RESPONSE_REQUEST_ID, BYTE_ORDER),
+                handler.onReadIndexResponse(from, term,
+                    buffer.getLong(body + READ_INDEX_RESPONSE_REQUEST_ID, BYTE_ORDER),
                     buffer.getLong(body + READ_INDEX_RESPONSE_INDEX, BYTE_ORDER),
                     buffer.getByte(body + READ_INDEX_RESPONSE_SUCCESS) != 0);
                 return OK;
@@ -181,7 +183,8 @@ public final class FrameDecoder<P> {
                 if (bodyLength != SNAPSHOT_RESPONSE_LENGTH) {
                     return bodyLengthError(SNAPSHOT_RESPONSE_LENGTH, bodyLength);
                 }
-                handler.onInstallSnapshotResponse(from, term, buffer.getLong(body + SNAPSHOT_RESPONSE_INDEX, BYTE_ORDER),
+                handler.onInstallSnapshotResponse(from, term,
+                    buffer.getLong(body + SNAPSHOT_RESPONSE_INDEX, BYTE_ORDER),
                     buffer.getLong(body + SNAPSHOT_RESPONSE_TERM, BYTE_ORDER),
                     buffer.getLong(body + SNAPSHOT_RESPONSE_NEXT_OFFSET, BYTE_ORDER),
                     buffer.getByte(body + SNAPSHOT_RESPONSE_SUCCESS) != 0);

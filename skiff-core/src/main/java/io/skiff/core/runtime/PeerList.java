@@ -36,7 +36,8 @@ final class PeerList {
             p += MessageLayout.PEERS_RESPONSE_PEER_FIXED;
             peers.add(new PeerInfo(NodeAddress.parse(new String(address, StandardCharsets.US_ASCII)),
                 state < states.length ? states[state] : NodeState.FOLLOWER, connected, match, next,
-                sentAgo < 0 ? null : Duration.ofNanos(sentAgo), receivedAgo < 0 ? null : Duration.ofNanos(receivedAgo)));
+                sentAgo < 0 ? null : Duration.ofNanos(sentAgo),
+                receivedAgo < 0 ? null : Duration.ofNanos(receivedAgo)));
         }
         return peers;
     }

@@ -49,7 +49,8 @@ class FrameAuthenticatorTest {
             .heartbeat(buffer, 0, 3, 2, 1);
         assertThat(rotating.decode(buffer, 0, length, handler)).isEqualTo(FrameDecoder.NOT_AUTHENTIC);
 
-        length = new FrameEncoder(CLUSTER, "/mem/a", new FrameAuthenticator(List.of(NEW))).heartbeat(buffer, 0, 3, 2, 1);
+        length = new FrameEncoder(CLUSTER, "/mem/a", new FrameAuthenticator(List.of(NEW)))
+            .heartbeat(buffer, 0, 3, 2, 1);
         buffer.putLong(length - FrameHeader.MAC_LENGTH - 8, 999, FrameHeader.BYTE_ORDER);
         assertThat(rotating.decode(buffer, 0, length, handler)).isEqualTo(FrameDecoder.NOT_AUTHENTIC);
         assertThat(handler.calls).isZero();

@@ -80,7 +80,8 @@ class MembershipTest {
         final RaftHarness.Node other = h.nodes.values().stream().filter(n -> n != leader && n != joiner).findFirst()
             .orElseThrow();
         leader.core.requestMembership(2, MessageLayout.MEMBERSHIP_LEAVE, other.address, h.now + 10_000 * MS);
-        assertThat(leader.membershipResults).anySatisfy(r -> assertThat(r).startsWith("2:" + MembershipStatus.IN_PROGRESS)
+        assertThat(leader.membershipResults).anySatisfy(r -> assertThat(r)
+            .startsWith("2:" + MembershipStatus.IN_PROGRESS)
             .contains("one change at a time"));
         h.heal();
         h.advance(500 * MS);

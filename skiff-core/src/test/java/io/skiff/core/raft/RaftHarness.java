@@ -216,7 +216,8 @@ final class RaftHarness {
     Predicate<Frame> drop = frame -> false;
 
     RaftHarness(int size, long seed) {
-        this(size, seed, new CoreConfig(150 * MS, 300 * MS, 50 * MS, 64, 64 * 1024, 16, 1 << 20, true, true, 10, 256 * 1024));
+        this(size, seed, new CoreConfig(150 * MS, 300 * MS, 50 * MS, 64, 64 * 1024, 16, 1 << 20, true, true, 10,
+            256 * 1024));
     }
 
     RaftHarness(int size, long seed, CoreConfig config) {
