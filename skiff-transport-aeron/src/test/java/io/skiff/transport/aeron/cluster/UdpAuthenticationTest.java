@@ -102,7 +102,7 @@ class UdpAuthenticationTest {
 
         assertThat(intruder.term()).as("the intruder's term, raised by its campaigns").isGreaterThan(term);
         assertThat(intruderStates).as("states of the intruder").doesNotContain(NodeState.LEADER);
-        assertThat(cluster.agreedLeader()).as("the cluster's leader").isSameAs(leader);
+        assertThat(cluster.awaitLeader()).as("the cluster's leader").isSameAs(leader);
         for (int i = 0; i < cluster.size(); i++) {
             final SkiffNode member = cluster.node(i);
             assertThat(member.term()).as("term of %s", member.address()).isEqualTo(term);

@@ -179,7 +179,7 @@ final class UdpCluster implements AutoCloseable {
     }
 
     /** @return the leader every running node agrees on, or {@code null} while there is none. */
-    SkiffNode agreedLeader() {
+    private SkiffNode agreedLeader() {
         SkiffNode leader = null;
         final List<SkiffNode> running = running();
         for (SkiffNode node : running) {
