@@ -4,6 +4,8 @@ import io.skiff.LevelUp;
 import io.skiff.SkiffEvent;
 import io.skiff.SkiffNode;
 import io.skiff.SkiffOptions;
+import io.skiff.storage.xodus.Durability;
+import io.skiff.storage.xodus.XodusStorageOptions;
 import io.skiff.transport.aeron.AeronTransportOptions;
 
 import java.io.IOException;
@@ -39,6 +41,8 @@ import java.util.stream.Stream;
  *     io.skiff.transport.aeron.cluster.UdpClusterBenchmark [runs=3] [measureSeconds=10] [warmupSeconds=3] \
  *     [configurations=memory/1,memory/64,xodus/1,xodus/64]
  * }</pre>
+ * A configuration is STORAGE/IN_FLIGHT; STORAGE is {@code memory}, {@code xodus} (fsync per commit) or
+ * {@code xodus-nosync} (Xodus without fsync, to tell the cost of fsync from the rest).
  * System properties: {@code aeronIdle} (backoff, sleep, yield, busy-spin) sets the media driver's idle strategy,
  * {@code batchEntriesLimit} the log entries per AppendEntries (default 10, as the original Skiff).
  */
@@ -47,6 +51,8 @@ public final class UdpClusterBenchmark {
     private static final int KEY_SPACE = 10_000;
     private static final int MAX_SAMPLES = 4_000_000;
     private static final long DRAIN_TIMEOUT_S = 30;
+    /** Configuration name of Xodus storage that commits to the operating system only, to see what fsync costs. */
+    private static final String NO_SYNC = "xodus-nosync";
 
     private UdpClusterBenchmark() {
     }
@@ -96,7 +102,14 @@ public final class UdpClusterBenchmark {
     private static Result runOnce(SkiffOptions template, String storage, int inFlight, long warmupNs, long measureNs)
         throws IOException, InterruptedException {
         final Path location = Files.createTempDirectory("skiff-udp-benchmark");
-        final SkiffOptions options = template.toBuilder().storage(storage).location(location).build();
+        final SkiffOptions.Builder builder = template.toBuilder().location(location);
+        if (NO_SYNC.equals(storage)) {
+            builder.storage("xodus")
+                .providerOptions(XodusStorageOptions.builder().durability(Durability.NO_SYNC).build());
+        } else {
+            builder.storage(storage);
+        }
+        final SkiffOptions options = builder.build();
         try (UdpCluster cluster = UdpCluster.start(3, options)) {
             final SkiffNode leader = cluster.awaitLeader();
             final long loadStartNs = System.nanoTime();
