@@ -53,8 +53,9 @@ public final class StatusCommand implements Callable<Integer> {
         out.println("members");
         for (Object member : (List<?>)members) {
             final Map<?, ?> fields = (Map<?, ?>)member;
+            final String connected = Boolean.TRUE.equals(fields.get("connected")) ? "connected" : "not connected";
             out.println(String.format("  %-32s %-9s %-13s match %s", fields.get("address"), fields.get("role"),
-                Boolean.TRUE.equals(fields.get("connected")) ? "connected" : "not connected", fields.get("matchIndex")));
+                connected, fields.get("matchIndex")));
         }
         return ExitCodes.OK;
     }

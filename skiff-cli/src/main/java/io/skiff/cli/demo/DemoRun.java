@@ -182,8 +182,8 @@ final class DemoRun {
     private void printStats() {
         final String format = "%-26s %-9s %5s %8s %8s %10s %10s %10s %9s %9s%n";
         out.println();
-        out.printf(format, "node", "role", "term", "commit", "applied", "msgs sent", "msgs recv", "appends", "elections",
-            "forwarded");
+        out.printf(format, "node", "role", "term", "commit", "applied", "msgs sent", "msgs recv", "appends",
+            "elections", "forwarded");
         for (NodeAddress address : addresses) {
             final NodeStats stats = nodes.get(address).stats();
             out.printf(format, address, stats.state(), stats.term(), stats.commitIndex(), stats.appliedIndex(),
@@ -209,10 +209,10 @@ final class DemoRun {
             final long writes = workload.writes();
             final long perSecond = (writes - lastWrites) * TimeUnit.SECONDS.toNanos(1) / Math.max(1, nowNs - lastNs);
             final long[] latency = workload.latencies().takeInterval();
+            final String p50 = null == latency ? "-" : Latencies.millis(latency[0]);
+            final String p99 = null == latency ? "-" : Latencies.millis(latency[1]);
             final String line = String.format("%6.1fs  writes %,8d  %,7d/s  reads %,6d  p50 %8s  p99 %8s  failed %,d",
-                (nowNs - startNs) / 1e9, writes, perSecond, workload.reads(),
-                null == latency ? "-" : Latencies.millis(latency[0]), null == latency ? "-" : Latencies.millis(latency[1]),
-                workload.failed());
+                (nowNs - startNs) / 1e9, writes, perSecond, workload.reads(), p50, p99, workload.failed());
             if (terminal) {
                 out.print("\r" + line);
                 out.flush();

@@ -13,10 +13,9 @@ final class PercentCoding {
     }
 
     /**
-     * @param text     the raw (still encoded) text.
-     * @param plusIsSpace whether {@code +} means a space, as in query strings ({@code application/x-www-form-urlencoded});
-     *                 in paths it is a plus.
-     * @param what     what the text is, for the message.
+     * @param text        the raw (still encoded) text.
+     * @param plusIsSpace whether {@code +} means a space, as in query strings (form encoding); in paths it is a plus.
+     * @param what        what the text is, for the message.
      * @return the decoded bytes.
      * @throws GatewayError 400 for a {@code %} not followed by two hex digits.
      */

@@ -58,7 +58,8 @@ final class Request {
         if (null == value) {
             return absent;
         }
-        switch (new String(value, StandardCharsets.UTF_8)) {
+        final String text = new String(value, StandardCharsets.UTF_8);
+        switch (text) {
             case "":
             case "true":
             case "1":
@@ -67,8 +68,7 @@ final class Request {
             case "0":
                 return false;
             default:
-                throw GatewayError.badRequest("parameter '" + name + "' is '" + new String(value, StandardCharsets.UTF_8)
-                    + "': expected true or false");
+                throw GatewayError.badRequest("parameter '" + name + "' is '" + text + "': expected true or false");
         }
     }
 

@@ -11,19 +11,28 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the gateway answers when the cluster cannot: no leader within the node's retries (503 naming the known
- * leader), no answer within the gateway's own timeout (504 with the outcome), a node that does not run (503).
+ * leader), no answer within the gateway's own timeout (504 with the outcome), a node that does not run (503), more
+ * requests than it takes on (connections closed, the gateway still serving).
  */
 class GatewayFailureTest {
+    /** Stands for a request whose connection the gateway closed without an answer. */
+    private static final int CLOSED = -1;
+
     private final List<AutoCloseable> opened = new ArrayList<>();
 
     @AfterEach
@@ -93,6 +102,33 @@ class GatewayFailureTest {
 
         assertThat(reply.status()).isEqualTo(503);
         assertThat((String)((Map<?, ?>)Json.parse(reply.text())).get("error")).contains("is not running");
+    }
+
+    @Test
+    void whenThreadsAndQueueAreFullNewConnectionsAreClosedAndTheGatewayKeepsServing() throws Exception {
+        // Each write holds the gateway's one thread for the node's retries (about two seconds); one more may wait.
+        final SkiffNode node = leaderless(SkiffOptions.builder());
+        final HttpGateway gateway = HttpGateway.start(node, new GatewayOptions(new InetSocketAddress("127.0.0.1", 0),
+            1, 1, Duration.ofSeconds(10), SkiffOptions.DEFAULT_MAX_COMMAND_BYTES));
+        opened.add(gateway);
+        final String base = "http://127.0.0.1:" + gateway.address().getPort();
+        final HttpClient client = HttpClient.newHttpClient();
+
+        final List<CompletableFuture<Integer>> statuses = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            statuses.add(client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/kv/k" + i))
+                    .PUT(HttpRequest.BodyPublishers.ofString("v")).build(), HttpResponse.BodyHandlers.discarding())
+                .thenApply(HttpResponse::statusCode)
+                .exceptionally(closed -> CLOSED));
+        }
+        final List<Integer> outcomes = new ArrayList<>();
+        for (CompletableFuture<Integer> status : statuses) {
+            outcomes.add(status.get(30, TimeUnit.SECONDS));
+        }
+
+        assertThat(outcomes).containsOnly(503, CLOSED).contains(503, CLOSED);
+        assertThat(outcomes.stream().filter(status -> status == 503).count()).isLessThanOrEqualTo(2);
+        assertThat(Http.get(base + "/status").status()).isEqualTo(200);
     }
 
     private SkiffNode leaderless(SkiffOptions.Builder options) throws Exception {

@@ -191,7 +191,7 @@ class GatewayTest {
         "not json                                         | malformed JSON at offset 0",
         "{\"type\": \"put\"}                              | the batch must be a JSON array",
         "[1]                                              | operation 0 must be an object",
-        "[{\"type\": \"upsert\", \"key\": \"k\"}]         | operation 0 has type \"upsert\": expected \"put\" or \"del\"",
+        "[{\"type\": \"upsert\", \"key\": \"k\"}]         | operation 0 has type \"upsert\": expected \"put\"",
         "[{\"type\": \"put\", \"value\": \"v\"}]          | operation 0 has no 'key'",
         "[{\"type\": \"put\", \"key\": \"\", \"value\": \"v\"}] | operation 0 has an empty key",
         "[{\"type\": \"put\", \"key\": \"k\"}]            | operation 0 is a put without a 'value'",

@@ -227,7 +227,7 @@ final class TcpTransport implements Transport {
         return options.maxFrameLength();
     }
 
-    /** Closes every connection and the listening socket; idempotent. No disconnection is reported: the node is going. */
+    /** Closes every connection and the listening socket; idempotent. No disconnection is reported: the node stops. */
     @Override
     public void close() {
         if (closed) {

@@ -29,7 +29,8 @@
  * <h2>Design of this one</h2>
  * Each node listens on its address and dials one connection to each peer; it sends on the connections it dialled
  * and receives on those it accepted, so no connection has two writers and nobody has to agree who dials whom. The
- * stream format, the reconnection back-off and the back-pressure rule are in {@link io.skiff.examples.tcp.TcpTransport}.
+ * stream format, the reconnection back-off and the back-pressure rule are described in
+ * {@link io.skiff.examples.tcp.TcpTransport}.
  * Limits: frames up to {@link io.skiff.examples.tcp.TcpTransportOptions#maxFrameLength()} (1 MiB by default); no TLS
  * (use the node's frame authentication, {@code SkiffOptions.Builder.authenticationKeys}, against forged frames).
  */

@@ -251,7 +251,8 @@ class TcpTransportTest {
         a.send(b.localAddress(), ByteBuffer.wrap(bytes(10)));
         pollUntil(() -> received.size() == 1, "a's frame still arrived", copyInto(received), b);
 
-        assertThat(bEvents.warnings()).singleElement().asString().contains("does not start with the Skiff tcp preamble");
+        assertThat(bEvents.warnings()).singleElement().asString()
+            .contains("does not start with the Skiff tcp preamble");
         assertThat(closedByTheOtherEnd(stranger)).as("the stranger's connection was closed").isTrue();
     }
 
