@@ -329,24 +329,6 @@ class GatewayTest {
             "skiff_rpcs_sent_total{type=\"AppendEntries\"}", "skiff_transport_frames_sent_total");
     }
 
-    @Test
-    void membershipRoutesTakeAValidAddressAndAnswerWithTheNodesOutcome() {
-        final String peer = "/ip4/127.0.0.1/udp/" + Ports.freeUdp();
-
-        final Http.Reply join = Http.post(base + "/members", peer);
-        final Http.Reply leave = Http.delete(base + "/members" + peer);
-        final Http.Reply leaveEncoded = Http.delete(base + "/members/" + peer.replace("/", "%2F"));
-
-        // Membership changes are the node's to make; whatever it answers, the gateway took the request and says so
-        // in JSON, naming the address on success.
-        for (Http.Reply reply : List.of(join, leave, leaveEncoded)) {
-            assertThat(reply.status()).as("%s", reply).isNotIn(400, 404, 405);
-            assertThat(reply.contentType()).startsWith("application/json");
-            assertThat(reply.status() == 200 ? json(reply).values() : List.of(json(reply).get("error")))
-                .as("%s", reply).allSatisfy(field -> assertThat(field).isNotNull());
-        }
-    }
-
     private static List<Object> range(String query) {
         final Http.Reply reply = Http.get(base + "/kv" + query);
         assertThat(reply.status()).as("%s", reply).isEqualTo(200);
