@@ -1,0 +1,155 @@
+package io.skiff.cli.gateway;
+
+import com.sun.net.httpserver.HttpExchange;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One request as the routes see it: method, raw path, decoded query parameters and a body read within a limit.
+ * Every accessor validates and answers a malformed request with a {@link GatewayError} that says what was wrong.
+ */
+final class Request {
+    final String method;
+    /** The path as sent, still percent-encoded, so that an encoded {@code /} in a key is not a separator. */
+    final String rawPath;
+    private final HttpExchange exchange;
+    private final Map<String, byte[]> parameters;
+
+    private Request(HttpExchange exchange) {
+        this.exchange = exchange;
+        this.method = exchange.getRequestMethod();
+        this.rawPath = exchange.getRequestURI().getRawPath();
+        this.parameters = parseQuery(exchange.getRequestURI().getRawQuery());
+    }
+
+    static Request of(HttpExchange exchange) {
+        return new Request(exchange);
+    }
+
+    /**
+     * Refuses parameters the route does not know, so that a misspelt one ({@code limt=5}) is not silently ignored.
+     *
+     * @param known the parameters the route reads.
+     */
+    void acceptOnly(String... known) {
+        final List<String> allowed = Arrays.asList(known);
+        for (String name : parameters.keySet()) {
+            if (!allowed.contains(name)) {
+                throw GatewayError.badRequest("unknown query parameter '" + name + "'; expected "
+                    + (allowed.isEmpty() ? "none" : "one of " + String.join(", ", allowed)));
+            }
+        }
+    }
+
+    Optional<byte[]> bytes(String name) {
+        return Optional.ofNullable(parameters.get(name));
+    }
+
+    boolean flag(String name, boolean absent) {
+        final byte[] value = parameters.get(name);
+        if (null == value) {
+            return absent;
+        }
+        final String text = new String(value, StandardCharsets.UTF_8);
+        switch (text) {
+            case "":
+            case "true":
+            case "1":
+                return true;
+            case "false":
+            case "0":
+                return false;
+            default:
+                throw GatewayError.badRequest("parameter '" + name + "' is '" + text + "': expected true or false");
+        }
+    }
+
+    int integer(String name, int absent, int min, int max) {
+        final byte[] value = parameters.get(name);
+        if (null == value) {
+            return absent;
+        }
+        final String text = new String(value, StandardCharsets.UTF_8);
+        try {
+            final int number = Integer.parseInt(text);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException notANumber) {
+            // Answered below with the accepted range.
+        }
+        throw GatewayError.badRequest("parameter '" + name + "' is '" + text + "': expected an integer from " + min
+            + " to " + max);
+    }
+
+    Optional<String> text(String name) {
+        return bytes(name).map(value -> new String(value, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Reads the whole body.
+     *
+     * @param limit the most bytes accepted.
+     * @param what  what the body is, for the message.
+     * @return the body.
+     * @throws GatewayError 413 when the body is longer than the limit.
+     */
+    byte[] body(int limit, String what) {
+        final String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (null != declared) {
+            final long length;
+            try {
+                length = Long.parseLong(declared.trim());
+            } catch (NumberFormatException e) {
+                throw GatewayError.badRequest("Content-Length '" + declared + "' is not a number");
+            }
+            if (length > limit) {
+                // Refused before reading a byte of it.
+                throw tooLarge(length + " bytes", limit, what);
+            }
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            final byte[] body = in.readNBytes(limit + 1);
+            if (body.length > limit) {
+                throw tooLarge("more than " + limit + " bytes", limit, what);
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the request body", e);
+        }
+    }
+
+    private static GatewayError tooLarge(String actual, int limit, String what) {
+        return new GatewayError(413, what + " of " + actual + " is too large: expected at most " + limit
+            + " bytes (the node's maxCommandBytes)");
+    }
+
+    private static Map<String, byte[]> parseQuery(String rawQuery) {
+        final Map<String, byte[]> parameters = new LinkedHashMap<>();
+        if (null == rawQuery || rawQuery.isEmpty()) {
+            return parameters;
+        }
+        for (String pair : rawQuery.split("&", -1)) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            final int equals = pair.indexOf('=');
+            final String name = new String(PercentCoding.decode(equals < 0 ? pair : pair.substring(0, equals), true,
+                "query parameter name"), StandardCharsets.UTF_8);
+            final byte[] value = equals < 0 ? new byte[0]
+                : PercentCoding.decode(pair.substring(equals + 1), true, "query parameter '" + name + "'");
+            if (null != parameters.put(name, value)) {
+                throw GatewayError.badRequest("query parameter '" + name + "' is given twice; expected it once");
+            }
+        }
+        return parameters;
+    }
+}
