@@ -16,6 +16,6 @@ module io.skiff.benchmarks {
     requires jmh.core;
     requires jdk.management;
 
-    // exports io.skiff.benchmarks.load;
+    exports io.skiff.benchmarks.load;
     opens io.skiff.benchmarks to jmh.core;
 }
