@@ -15,7 +15,9 @@ module io.skiff.benchmarks {
     requires org.agrona;
     requires jmh.core;
     requires jdk.management;
+    requires jdk.jfr;
 
     exports io.skiff.benchmarks.load;
+    exports io.skiff.benchmarks.profile;
     opens io.skiff.benchmarks to jmh.core;
 }

@@ -1,5 +1,6 @@
 package io.skiff.benchmarks.load;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -19,9 +20,10 @@ import java.util.Locale;
  *                         of to the leader.
  * @param progressInterval between progress lines; zero for none.
  * @param json             print the result as JSON instead of a table.
+ * @param jsonOut          a file to append the result to as one line of JSON, besides printing it; or {@code null}.
  */
 public record LoadOptions(ClusterSpec cluster, int clients, int inFlight, int valueBytes, int readPercent, int keys,
-    Duration warmup, Duration duration, boolean allNodes, Duration progressInterval, boolean json) {
+    Duration warmup, Duration duration, boolean allNodes, Duration progressInterval, boolean json, Path jsonOut) {
 
     /** The usage text, also printed for {@code --help}. */
     public static final String USAGE = String.join("\n",
@@ -43,6 +45,7 @@ public record LoadOptions(ClusterSpec cluster, int clients, int inFlight, int va
         "  --target leader|all    send to the leader, or spread clients over every node (leader)",
         "  --progress DURATION    interval of progress lines on stderr, 0 for none (1s)",
         "  --json                 print the result as JSON",
+        "  --json-out FILE        also append the result to FILE as one line of JSON",
         "  --help                 print this text");
 
     /**
@@ -86,10 +89,12 @@ public record LoadOptions(ClusterSpec cluster, int clients, int inFlight, int va
         boolean allNodes = false;
         Duration progress = Duration.ofSeconds(1);
         boolean json = false;
+        Path jsonOut = null;
         for (int i = 0; i < args.length; i++) {
             final String option = args[i];
             switch (option) {
                 case "--json" -> json = true;
+                case "--json-out" -> jsonOut = Path.of(value(args, ++i, option));
                 case "--nodes" -> nodes = integer(option, value(args, ++i, option));
                 case "--transport" -> transport = value(args, ++i, option);
                 case "--storage" -> storage = value(args, ++i, option);
@@ -109,7 +114,7 @@ public record LoadOptions(ClusterSpec cluster, int clients, int inFlight, int va
             }
         }
         return new LoadOptions(new ClusterSpec(nodes, transport, storage, durable, stateMachine), clients, inFlight,
-            valueBytes, readPercent, keys, warmup, duration, allNodes, progress, json);
+            valueBytes, readPercent, keys, warmup, duration, allNodes, progress, json, jsonOut);
     }
 
     /** @return total requests outstanding at once. */

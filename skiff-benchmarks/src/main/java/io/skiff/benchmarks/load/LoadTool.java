@@ -3,8 +3,11 @@ package io.skiff.benchmarks.load;
 import io.skiff.LevelUp;
 import io.skiff.SkiffNode;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +98,15 @@ public final class LoadTool {
             return FAILED;
         }
         out.println(options.json() ? report.toJson() : report.table());
+        if (null != options.jsonOut()) {
+            try {
+                Files.writeString(options.jsonOut(), report.toJson() + System.lineSeparator(), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                err.println("cannot append the result to " + options.jsonOut() + ": " + e);
+                return FAILED;
+            }
+        }
         if (report.elections() > 0 || report.leaderChanges() > 0) {
             err.printf("%d election(s) and %d leader change(s) happened under load; expected none%n",
                 report.elections(), report.leaderChanges());
@@ -133,28 +145,31 @@ public final class LoadTool {
                     issue(target);
                 }
             }
-            final ThreadAllocation[] allocationAtStart = new ThreadAllocation[1];
+            ThreadAllocation allocationAtStart = null;
             final long warmupEndNs = startNs + options.warmup().toNanos();
             final long endNs = warmupEndNs + options.duration().toNanos();
             final ProgressPrinter printer = new ProgressPrinter(startNs, warmupEndNs, cluster, electionsBefore,
                 leaderChangesBefore);
-            long nextLineNs = startNs + Math.max(1, options.progressInterval().toNanos());
+            final long intervalNs = options.progressInterval().toNanos();
+            long nextLineNs = intervalNs == 0 ? Long.MAX_VALUE : startNs + intervalNs;
             boolean measuring = false;
             while (true) {
                 final long now = System.nanoTime();
                 if (!measuring && now >= warmupEndNs) {
-                    allocationAtStart[0] = ThreadAllocation.snapshot();
+                    allocationAtStart = ThreadAllocation.snapshot();
                     measureStartNs = System.nanoTime();
                     measuring = true;
                 }
                 if (now >= endNs) {
                     break;
                 }
-                if (!options.progressInterval().isZero() && now >= nextLineNs) {
+                if (now >= nextLineNs) {
                     printer.print(now);
-                    nextLineNs += options.progressInterval().toNanos();
+                    nextLineNs += intervalNs;
                 }
-                LockSupport.parkNanos(Math.min(Math.min(endNs, nextLineNs), measuring ? endNs : warmupEndNs) - now);
+                // The main thread only keeps time: it sleeps until the next thing it has to do.
+                final long wakeNs = Math.min(Math.min(endNs, nextLineNs), measuring ? endNs : warmupEndNs);
+                LockSupport.parkNanos(Math.max(1, wakeNs - System.nanoTime()));
             }
             measureEndNs = System.nanoTime();
             final ThreadAllocation allocationAtEnd = ThreadAllocation.snapshot();
@@ -164,15 +179,15 @@ public final class LoadTool {
             final long requests = writes.count() + reads.count();
             final String loop = "skiff-node-" + leader.address();
             final String events = "skiff-events-" + leader.address();
-            final long jvmBytes = allocationAtEnd.since(allocationAtStart[0]).values().stream()
+            final long jvmBytes = allocationAtEnd.since(allocationAtStart).values().stream()
                 .mapToLong(Long::longValue).sum();
             final Map<String, Long> errorCounts = new java.util.TreeMap<>();
             errors.forEach((type, count) -> errorCounts.put(type, count.get()));
             return new LoadReport(options, seconds, OperationStats.of(writes, seconds),
                 OperationStats.of(reads, seconds), errorCounts, cluster.counterSum("elections") - electionsBefore,
                 cluster.counterSum("leaderChanges") - leaderChangesBefore,
-                perRequest(allocationAtEnd.threadSince(allocationAtStart[0], loop), requests),
-                perRequest(allocationAtEnd.threadSince(allocationAtStart[0], events), requests),
+                perRequest(allocationAtEnd.threadSince(allocationAtStart, loop), requests),
+                perRequest(allocationAtEnd.threadSince(allocationAtStart, events), requests),
                 perRequest(jvmBytes, requests), environment());
         }
     }

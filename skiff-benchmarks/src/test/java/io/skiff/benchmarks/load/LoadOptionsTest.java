@@ -2,6 +2,7 @@ package io.skiff.benchmarks.load;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,6 +17,7 @@ class LoadOptionsTest {
         assertThat(options.valueBytes()).isEqualTo(100);
         assertThat(options.duration()).isEqualTo(Duration.ofSeconds(20));
         assertThat(options.json()).isFalse();
+        assertThat(options.jsonOut()).isNull();
     }
 
     @Test
@@ -23,7 +25,7 @@ class LoadOptionsTest {
         final LoadOptions options = LoadOptions.parse("--nodes", "5", "--transport", "udp", "--storage", "xodus",
             "--durability", "none", "--state-machine", "kv-storage", "--clients", "4", "--in-flight", "64",
             "--value-size", "256", "--reads", "50", "--keys", "1_000", "--warmup", "500ms", "--duration", "2m",
-            "--target", "all", "--progress", "0", "--json");
+            "--target", "all", "--progress", "0", "--json", "--json-out", "results.jsonl");
         assertThat(options.cluster()).isEqualTo(new ClusterSpec(5, "udp", "xodus", false, "kv-storage"));
         assertThat(options.concurrency()).isEqualTo(256);
         assertThat(options.valueBytes()).isEqualTo(256);
@@ -34,6 +36,7 @@ class LoadOptionsTest {
         assertThat(options.allNodes()).isTrue();
         assertThat(options.progressInterval()).isZero();
         assertThat(options.json()).isTrue();
+        assertThat(options.jsonOut()).isEqualTo(Path.of("results.jsonl"));
     }
 
     @Test
