@@ -62,6 +62,7 @@ run_load() {
     load_case "udp/xodus fsync, 64 in flight" --transport udp --storage xodus --in-flight 64
     load_case "udp/xodus fsync, 256 in flight" --transport udp --storage xodus --in-flight 256
     load_case "udp/xodus fsync, 64 in flight, reads" --transport udp --storage xodus --in-flight 64 --reads 100
+    # Needs a Xodus storage that keeps the key-value store (the KvStore SPI); refused at start without one.
     load_case "udp/xodus fsync, kv-storage, 64 in flight" --transport udp --storage xodus \
         --state-machine kv-storage --in-flight 64
 }
@@ -69,8 +70,10 @@ run_load() {
 run_profile() {
     local settings="$out/profile.jfc"
     # The JDK's 'profile' settings with CPU sampling every 1 ms instead of 10-20 ms.
-    sed '/<event name="jdk.ExecutionSample">/,/<\/event>/ s#<setting name="period"\([^>]*\)>[^<]*<#<setting name="period"\1>1 ms<#' \
-        "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" > "$settings"
+    local java_home
+    java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+    sed '/<event name="jdk.ExecutionSample">/,/<\/event>/ s#\(<setting name="period"[^>]*>\)[^<]*<#\11 ms<#' \
+        "$java_home/lib/jfr/profile.jfc" > "$settings"
     java -Xmx2g -XX:StartFlightRecording=filename="$out/profile.jfr",settings="$settings" -jar "$jar" load \
         --transport mem --storage memory --in-flight 64 --warmup "$warmup" --duration "$duration" --progress 0 \
         | tee "$out/profile-load.txt"

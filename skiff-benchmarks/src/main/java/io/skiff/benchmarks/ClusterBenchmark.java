@@ -154,16 +154,19 @@ public class ClusterBenchmark {
             }
         }
         next = 0;
+        // Requests of a background load are not counted, so the leader's allocation per request is printed only
+        // when the benchmark thread issued every request.
+        final boolean allCounted = null == background;
         if (null != background) {
             background.stop();
             background = null;
         }
         final long requests = issued - issuedBefore;
-        if (requests > 0) {
+        if (allCounted && requests > 0) {
             final long leaderBytes = ThreadAllocation.snapshot().threadSince(allocationBefore,
                 "skiff-node-" + leader.address());
-            System.out.printf("%n  leader loop thread: %,d B allocated per request over %,d requests "
-                + "issued by the benchmark thread%n", leaderBytes / requests, requests);
+            System.out.printf("%n  leader loop thread: %,d B allocated per request over %,d requests%n",
+                leaderBytes / requests, requests);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -181,7 +182,7 @@ public final class LoadTool {
             final String events = "skiff-events-" + leader.address();
             final long jvmBytes = allocationAtEnd.since(allocationAtStart).values().stream()
                 .mapToLong(Long::longValue).sum();
-            final Map<String, Long> errorCounts = new java.util.TreeMap<>();
+            final Map<String, Long> errorCounts = new TreeMap<>();
             errors.forEach((type, count) -> errorCounts.put(type, count.get()));
             return new LoadReport(options, seconds, OperationStats.of(writes, seconds),
                 OperationStats.of(reads, seconds), errorCounts, cluster.counterSum("elections") - electionsBefore,
@@ -223,7 +224,7 @@ public final class LoadTool {
                 });
                 return;
             }
-            completed(read, issuedNs, request.isCompletedExceptionally() ? failure(request) : null);
+            completed(read, issuedNs, request.handle((result, error) -> error).join());
         }
         outstanding.decrementAndGet();
     }
@@ -240,17 +241,6 @@ public final class LoadTool {
         (read ? liveReads : liveWrites).record(latencyNs);
         if (issuedNs >= measureStartNs && now <= measureEndNs) {
             (read ? reads : writes).record(latencyNs);
-        }
-    }
-
-    private static Throwable failure(CompletableFuture<?> request) {
-        try {
-            request.join();
-            return null;
-        } catch (CompletionException e) {
-            return e;
-        } catch (RuntimeException e) {
-            return e;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.skiff.benchmarks.load;
 
+import java.util.Locale;
+
 /**
  * Throughput and latency of one kind of request over the measured period.
  *
@@ -26,7 +28,7 @@ public record OperationStats(long count, double perSecond, double meanUs, double
     }
 
     String toJson() {
-        return String.format(java.util.Locale.ROOT, "{\"count\": %d, \"perSecond\": %.1f, \"meanUs\": %.1f, "
+        return String.format(Locale.ROOT, "{\"count\": %d, \"perSecond\": %.1f, \"meanUs\": %.1f, "
             + "\"p50Us\": %.1f, \"p90Us\": %.1f, \"p99Us\": %.1f, \"p999Us\": %.1f, \"maxUs\": %.1f}", count, perSecond,
             meanUs, p50Us, p90Us, p99Us, p999Us, maxUs);
     }
