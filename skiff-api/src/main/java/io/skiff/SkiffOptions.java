@@ -671,8 +671,10 @@ public final class SkiffOptions {
         }
 
         /**
-         * Authenticates every frame with shared secrets. To rotate without downtime, give every node
-         * {@code (newKey, oldKey)}, then, once every node runs with both, {@code (newKey)} alone.
+         * Authenticates every frame with shared secrets. To rotate without downtime, restart the nodes one by one
+         * three times: with {@code (oldKey, newKey)} (every node accepts the new key), then {@code (newKey, oldKey)}
+         * (every node signs with it), then {@code (newKey)} alone. Signing with a key before every node accepts it
+         * would cut the restarted nodes off from the others.
          *
          * @param keys at least 16 bytes each; the first signs, all verify; none to turn authentication off.
          * @return this builder.

@@ -85,7 +85,7 @@ public final class NodeCommand implements Callable<Integer> {
 
     @Option(names = "--secret-file", paramLabel = "FILE",
         description = "Authenticates every frame with the keys in FILE: one per line, at least 16 bytes; the first "
-            + "signs, all verify (rotate by adding the new key first, then dropping the old).")
+            + "signs, all verify (rotate in three rolling restarts: add the new key second, swap, drop the old).")
     private Path secretFile;
 
     @Option(names = "--storage", paramLabel = "NAME", defaultValue = "xodus",

@@ -16,7 +16,7 @@ import java.util.Set;
 /**
  * Reads frame-authentication keys: one key per line, its UTF-8 bytes, at least 16 of them; blank lines and lines
  * starting with {@code #} are skipped. The first key signs every frame and all of them verify, so keys rotate
- * without downtime: give every node {@code new, old}, then, once all run with both, {@code new} alone.
+ * without downtime in three rolling restarts: {@code old, new}; then {@code new, old}; then {@code new} alone.
  */
 final class SecretFile {
     static final int MIN_KEY_BYTES = 16;

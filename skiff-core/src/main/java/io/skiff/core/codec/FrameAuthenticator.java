@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Signs and verifies frames with HMAC-SHA256 truncated to {@value FrameHeader#MAC_LENGTH} bytes, over the header
  * (cluster id included), the sender and the body. The first key signs; every key verifies, so keys rotate
- * without downtime: give every node {@code [new, old]}, then, once all run with both, {@code [new]}.
+ * without downtime in three rolling restarts: {@code [old, new]} everywhere (all accept the new key), then
+ * {@code [new, old]} (all sign with it), then {@code [new]}.
  */
 public final class FrameAuthenticator {
     /** The shortest key accepted, in bytes. */

@@ -27,7 +27,7 @@ public final class StorageKvStateMachineProvider implements StateMachineProvider
     public StateMachine open(StateMachineContext context) {
         return new KvStateMachine(new StoreKvData(context.storage().kvStore().orElseThrow(() ->
             new InvalidOptionsException("state machine '" + NAME + "' keeps its data in the storage, but storage '"
-                + context.options().storage() + "' keeps no key-value store; use storage 'xodus' or state machine "
-                + "'kv'"))));
+                + context.options().storage() + "' keeps no key-value store; use a storage that keeps one (such as "
+                + "'xodus' or 'memory') or the state machine 'kv'"))));
     }
 }

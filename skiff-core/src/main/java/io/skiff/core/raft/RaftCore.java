@@ -299,6 +299,17 @@ public final class RaftCore implements MessageHandler<Peer> {
     // ---------------------------------------------------------------- local inputs
 
     /**
+     * Moves time forward without firing any timer. The runtime calls it before delivering the frames of a duty
+     * cycle and {@link #tick} after them: a node whose loop stalled past its election timeout first reads the
+     * heartbeats that waited for it, instead of starting an election its leader never gave it reason for.
+     *
+     * @param now the current time in nanoseconds.
+     */
+    public void advanceClock(long now) {
+        nowNs = Math.max(nowNs, now);
+    }
+
+    /**
      * Advances time: fires the election timer, the heartbeat and the check-quorum when due.
      *
      * @param now the current time in nanoseconds, never decreasing.

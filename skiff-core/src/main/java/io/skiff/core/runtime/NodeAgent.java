@@ -90,6 +90,8 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
     private final java.util.Map<NodeAddress, Long> leaving = new java.util.HashMap<>();
     private java.util.Set<NodeAddress> committedMembers;
     private final UnsafeBuffer inbound = new UnsafeBuffer(0, 0);
+    private final io.skiff.spi.FrameHandler frameHandler = this::onFrame;
+    private final java.util.function.Consumer<Operation> operationHandler = this::handle;
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
     private final ByteBufferView commandView = new ByteBufferView();
     private final long retryTimeoutNs;
@@ -241,10 +243,11 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
 
     private int duty() {
         nowNs = clock.nanoTime();
-        core.tick(nowNs);
+        core.advanceClock(nowNs);
         int work = drainConnectionChanges();
-        work += transport.poll(this::onFrame, FRAME_LIMIT);
-        work += operations.drain(this::handle, OPERATION_LIMIT);
+        work += transport.poll(frameHandler, FRAME_LIMIT);
+        core.tick(nowNs);
+        work += operations.drain(operationHandler, OPERATION_LIMIT);
         if (nowNs >= nextDeadlineCheckNs) {
             checkDeadlines();
             nextDeadlineCheckNs = nowNs + Math.max(1_000_000L, retryTimeoutNs / 4);

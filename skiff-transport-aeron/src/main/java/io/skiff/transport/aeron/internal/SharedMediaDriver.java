@@ -36,6 +36,7 @@ final class SharedMediaDriver {
     static final int COUNTERS_BUFFER_LENGTH = 1024 * 1024;
 
     private static final Map<Path, SharedMediaDriver> RUNNING = new HashMap<>();
+    private static final String PREFIX = "skiff-aeron-";
 
     private final Path key;
     private final Path directory;
@@ -179,7 +180,34 @@ final class SharedMediaDriver {
         final Path shm = Path.of("/dev/shm");
         final Path base = Files.isDirectory(shm) && Files.isWritable(shm)
             ? shm : Path.of(System.getProperty("java.io.tmpdir"));
-        return base.resolve("skiff-aeron-" + ProcessHandle.current().pid() + "-"
+        removeDirectoriesOfDeadProcesses(base);
+        return base.resolve(PREFIX + ProcessHandle.current().pid() + "-"
             + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+    }
+
+    /**
+     * A process killed with SIGKILL cannot delete its driver directory, and in /dev/shm the directory holds memory:
+     * remove those whose process is gone. The pid is in the name; a directory of a live process is left alone.
+     */
+    static void removeDirectoriesOfDeadProcesses(Path base) {
+        try (java.util.stream.Stream<Path> entries = Files.list(base)) {
+            entries.filter(p -> p.getFileName().toString().startsWith(PREFIX)).forEach(directory -> {
+                final String rest = directory.getFileName().toString().substring(PREFIX.length());
+                final int dash = rest.indexOf('-');
+                if (dash <= 0) {
+                    return;
+                }
+                try {
+                    final long pid = Long.parseLong(rest.substring(0, dash));
+                    if (ProcessHandle.of(pid).isEmpty()) {
+                        org.agrona.IoUtil.delete(directory.toFile(), true);
+                    }
+                } catch (NumberFormatException e) {
+                    // Not one of ours.
+                }
+            });
+        } catch (java.io.IOException e) {
+            // Best effort: a directory that cannot be listed only keeps its leftovers.
+        }
     }
 }
