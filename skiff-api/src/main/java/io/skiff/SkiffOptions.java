@@ -54,8 +54,11 @@ public final class SkiffOptions {
     public static final int DEFAULT_MIN_LOG_RETENTION = 100;
     /** Default {@link #membershipTimeout()}: 30 s. */
     public static final Duration DEFAULT_MEMBERSHIP_TIMEOUT = Duration.ofSeconds(30);
-    /** Default {@link #snapshotInterval()}: a snapshot every 10,000 applied entries. */
-    public static final int DEFAULT_SNAPSHOT_INTERVAL = 10_000;
+    /**
+     * Default {@link #snapshotInterval()}: a snapshot every 100,000 applied entries. Each snapshot writes the whole
+     * state; at 10,000 entries a profile of 300k writes/s spent a fifth of its time snapshotting.
+     */
+    public static final int DEFAULT_SNAPSHOT_INTERVAL = 100_000;
     /** Default {@link #maxPendingOperations()}: commands and reads a node accepts before it pushes back. */
     public static final int DEFAULT_MAX_PENDING_OPERATIONS = 65_536;
     /**

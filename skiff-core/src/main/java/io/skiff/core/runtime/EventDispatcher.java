@@ -29,6 +29,12 @@ final class EventDispatcher implements NodeHost.HostedEvents {
 
     @Override
     public void complete(Runnable completion) {
+        offer(completion);
+        // A caller waits on this future: wake the event thread now rather than when its park times out.
+        java.util.concurrent.locks.LockSupport.unpark(thread);
+    }
+
+    private void offer(Runnable completion) {
         while (!queue.offer(completion)) {
             Thread.onSpinWait();
             if (!running) {
