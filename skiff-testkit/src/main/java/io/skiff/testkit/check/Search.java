@@ -1,0 +1,575 @@
+package io.skiff.testkit.check;
+
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Wing–Gong search with Lowe's memoization, over the operations of one partition (or one key's projection).
+ *
+ * <p>Calls and returns of the operations that must take effect sit in one doubly linked list in real-time order.
+ * A node of the search is the set of operations already placed in the linearization plus the model state. Its
+ * candidates are the unplaced operations invoked before the first unplaced return: placing an operation means
+ * its result fits the state ({@link KvModel}); when no candidate fits, the search backtracks. The search
+ * succeeds once every operation with a return is placed.
+ *
+ * <p>Three refinements:
+ * <ul>
+ *   <li><b>Memoization</b> (Lowe): a node already explored is not explored again. Nodes are keyed by the placed
+ *       set and the state, both hashed incrementally; the set is stored as a prefix length plus the few placed
+ *       operations beyond it, so the cache grows with the concurrency, not with the square of the history.</li>
+ *   <li><b>Unknown writes</b> have no return and never need placing. They are tried only when no operation with
+ *       a return fits, and a node is skipped when a node with the same placed set and state but a subset of the
+ *       unknown writes was seen: it can do everything this one can. Unknown writes with the same effect (after
+ *       {@link HistoryReduction} renamed unread values, many are) are interchangeable once invoked, so only the
+ *       earliest invoked one not yet placed is tried.</li>
+ *   <li><b>Partial-order reduction</b> for partitions of several keys: only candidates connected by shared keys
+ *       to the operation whose return comes first are tried. Any valid order can be rearranged to start with
+ *       one of them, because the others invoke before that return, return after it, and touch other keys, so
+ *       they can move behind it.</li>
+ * </ul>
+ */
+final class Search {
+    /** How a search ended. */
+    enum Status {
+        LINEARIZABLE,
+        VIOLATION,
+        OUT_OF_BUDGET,
+        /** Reached the number of placed operations it was asked to stop at, see {@link #stuckPoint()}. */
+        STOPPED
+    }
+
+    private static final int[] NONE = new int[0];
+    private static final int CHECK_CLOCK_EVERY = 0xFF;
+
+    private final int[] partitionKeys;
+    private final KvOp[] definite;
+    private final KvOp[] unknown;
+    private final int[][] definiteKeys;
+    private final int[][] unknownKeys;
+    private final int[] multiKeyUnknown;
+    /** Unknown writes with the same effect share a class; members are in call order. */
+    private final int[] effectClass;
+    private final int[][] classMembers;
+    /** Members placed per class: always the first ones, since only the first unplaced member is tried. */
+    private final int[] placedInClass;
+    private final boolean reduceOrder;
+    private final long maxStates;
+    private final long deadlineNs;
+    private final int stopAtCount;
+
+    /** The event list: call of definite op i is event 2i, its return 2i + 1; the head sentinel is last. */
+    private final int[] next;
+    private final int[] prev;
+    private final int head;
+    private final long[] placedTerm;
+
+    private final long[] placed;
+    private int count;
+    private int prefix;
+    private long placedHash;
+    private ValueVector state;
+    private int[] applied = NONE;
+    private final boolean[] isApplied;
+    private Frame top;
+
+    private final Long2ObjectHashMap<CacheEntry> cache = new Long2ObjectHashMap<>();
+    private long statesExplored;
+    private int deepest;
+
+    private final int[] keyMark;
+    private int epoch;
+    private final IntArrayList linkers = new IntArrayList();
+
+    /**
+     * @param ops           the operations to search, all touching only {@code partitionKeys}.
+     * @param partitionKeys the keys (interned ids), sorted.
+     * @param maxStates     give up after caching this many nodes.
+     * @param deadlineNs    give up at this {@link System#nanoTime()}.
+     * @param stopAtCount   stop the first time this many operations are placed, or -1 to run to the end.
+     */
+    Search(List<KvOp> ops, int[] partitionKeys, long maxStates, long deadlineNs, int stopAtCount) {
+        this.partitionKeys = partitionKeys;
+        this.maxStates = maxStates;
+        this.deadlineNs = deadlineNs;
+        this.stopAtCount = stopAtCount;
+        this.reduceOrder = partitionKeys.length > 1;
+        final List<KvOp> mustTakeEffect = new ArrayList<>();
+        final List<KvOp> mayTakeEffect = new ArrayList<>();
+        for (final KvOp op : ops) {
+            (op.mustTakeEffect() ? mustTakeEffect : mayTakeEffect).add(op);
+        }
+        mustTakeEffect.sort(Comparator.comparingLong(op -> op.callRank));
+        mayTakeEffect.sort(Comparator.comparingLong(op -> op.callRank));
+        definite = mustTakeEffect.toArray(new KvOp[0]);
+        unknown = mayTakeEffect.toArray(new KvOp[0]);
+        definiteKeys = localKeys(definite);
+        unknownKeys = localKeys(unknown);
+        final IntArrayList multiKey = new IntArrayList();
+        for (int i = 0; i < unknown.length; i++) {
+            if (unknownKeys[i].length > 1) {
+                multiKey.addInt(i);
+            }
+        }
+        multiKeyUnknown = multiKey.toIntArray();
+        effectClass = new int[unknown.length];
+        final Map<String, IntArrayList> classes = new LinkedHashMap<>();
+        for (int i = 0; i < unknown.length; i++) {
+            final KvOp op = unknown[i];
+            final IntArrayList members = classes.computeIfAbsent(op.kind + "/" + op.casResult + "/"
+                + Arrays.toString(op.keys) + "/" + Arrays.toString(op.values), effect -> new IntArrayList());
+            members.addInt(i);
+        }
+        classMembers = new int[classes.size()][];
+        int effect = 0;
+        for (final IntArrayList members : classes.values()) {
+            classMembers[effect] = members.toIntArray();
+            for (final int member : classMembers[effect]) {
+                effectClass[member] = effect;
+            }
+            effect++;
+        }
+        placedInClass = new int[classes.size()];
+
+        final int events = 2 * definite.length;
+        head = events;
+        next = new int[events + 1];
+        prev = new int[events + 1];
+        final long[] byRank = new long[events];
+        for (int i = 0; i < definite.length; i++) {
+            byRank[2 * i] = (definite[i].callRank << 32) | (2 * i);
+            byRank[2 * i + 1] = (definite[i].returnRank << 32) | (2 * i + 1);
+        }
+        Arrays.sort(byRank);
+        int last = head;
+        for (final long rankAndEvent : byRank) {
+            final int event = (int)rankAndEvent;
+            next[last] = event;
+            prev[event] = last;
+            last = event;
+        }
+        next[last] = head;
+        prev[head] = last;
+
+        placedTerm = new long[definite.length];
+        for (int i = 0; i < definite.length; i++) {
+            placedTerm[i] = Mix.mix(i);
+        }
+        placed = new long[(definite.length >>> 6) + 1];
+        isApplied = new boolean[unknown.length];
+        state = ValueVector.absent(partitionKeys.length);
+        keyMark = new int[partitionKeys.length];
+    }
+
+    /** @return how the search ended; after {@link Status#STOPPED}, {@link #stuckPoint()} describes the node. */
+    Status run() {
+        firstVisit(state, applied);
+        if (0 == stopAtCount) {
+            return Status.STOPPED;
+        }
+        boolean definitePass = true;
+        int cursor = next[head];
+        int unknownCursor = 0;
+        int blocking = -1;
+        long iterations = 0;
+        markComponent();
+        while (true) {
+            if (count == definite.length) {
+                return Status.LINEARIZABLE;
+            }
+            if (statesExplored > maxStates
+                || (0 == (++iterations & CHECK_CLOCK_EVERY) && System.nanoTime() - deadlineNs > 0)) {
+                return Status.OUT_OF_BUDGET;
+            }
+            boolean advanced = false;
+            if (definitePass) {
+                int event = cursor;
+                while (0 == (event & 1)) {
+                    final int op = event >>> 1;
+                    if (inComponent(definiteKeys[op]) && tryDefinite(op)) {
+                        advanced = true;
+                        break;
+                    }
+                    event = next[event];
+                }
+                if (!advanced) {
+                    definitePass = false;
+                    unknownCursor = 0;
+                    blocking = event;
+                }
+            }
+            if (!advanced) {
+                final long limit = definite[blocking >>> 1].returnRank;
+                for (int i = unknownCursor; i < unknown.length && unknown[i].callRank < limit; i++) {
+                    if (isFirstUnplacedOfClass(i) && inComponent(unknownKeys[i]) && tryUnknown(i)) {
+                        advanced = true;
+                        break;
+                    }
+                }
+            }
+            if (advanced) {
+                if (count == stopAtCount) {
+                    return Status.STOPPED;
+                }
+                definitePass = true;
+                cursor = next[head];
+                markComponent();
+                continue;
+            }
+            if (null == top) {
+                return Status.VIOLATION;
+            }
+            final Frame undone = top;
+            undo();
+            if (undone.definite) {
+                definitePass = true;
+                cursor = next[2 * undone.index];
+            } else {
+                definitePass = false;
+                unknownCursor = undone.index + 1;
+                blocking = firstReturn();
+            }
+            markComponent();
+        }
+    }
+
+    /** @return the nodes cached, the measure of work done. */
+    long statesExplored() {
+        return statesExplored;
+    }
+
+    /** @return the most operations with a return that any node placed. */
+    int deepest() {
+        return deepest;
+    }
+
+    /** @return how many operations must take effect. */
+    int mustTakeEffect() {
+        return definite.length;
+    }
+
+    /** @return the operations placed at the current node, in linearization order. */
+    List<KvOp> linearization() {
+        final List<KvOp> order = new ArrayList<>();
+        for (Frame frame = top; null != frame; frame = frame.below) {
+            order.add(frame.definite ? definite[frame.index] : unknown[frame.index]);
+        }
+        Collections.reverse(order);
+        return order;
+    }
+
+    /** @return the current node, described for an explanation: after {@link Status#STOPPED} at the deepest one. */
+    StuckPoint stuckPoint() {
+        final int blocking = firstReturn();
+        final List<KvOp> candidates = new ArrayList<>();
+        for (int event = next[head]; event != blocking; event = next[event]) {
+            candidates.add(definite[event >>> 1]);
+        }
+        final long limit = definite[blocking >>> 1].returnRank;
+        for (int i = 0; i < unknown.length && unknown[i].callRank < limit; i++) {
+            if (!isApplied[i]) {
+                candidates.add(unknown[i]);
+            }
+        }
+        return new StuckPoint(linearization(), definite[blocking >>> 1], candidates, definite.length);
+    }
+
+    private boolean tryDefinite(int op) {
+        final ValueVector after = KvModel.step(definite[op], definiteKeys[op], state);
+        if (null == after) {
+            return false;
+        }
+        place(op);
+        if (!firstVisit(after, applied)) {
+            unplace(op);
+            return false;
+        }
+        top = new Frame(true, op, state, applied, top);
+        state = after;
+        lift(2 * op);
+        deepest = Math.max(deepest, count);
+        return true;
+    }
+
+    private boolean tryUnknown(int index) {
+        final ValueVector after = KvModel.step(unknown[index], unknownKeys[index], state);
+        final int[] more = withIndex(applied, index);
+        if (!firstVisit(after, more)) {
+            return false;
+        }
+        top = new Frame(false, index, state, applied, top);
+        state = after;
+        applied = more;
+        isApplied[index] = true;
+        placedInClass[effectClass[index]]++;
+        return true;
+    }
+
+    private boolean isFirstUnplacedOfClass(int index) {
+        final int effect = effectClass[index];
+        final int[] members = classMembers[effect];
+        return placedInClass[effect] < members.length && members[placedInClass[effect]] == index;
+    }
+
+    private void undo() {
+        final Frame frame = top;
+        top = frame.below;
+        if (frame.definite) {
+            unlift(2 * frame.index);
+            unplace(frame.index);
+        } else {
+            isApplied[frame.index] = false;
+            placedInClass[effectClass[frame.index]]--;
+        }
+        state = frame.stateBefore;
+        applied = frame.appliedBefore;
+    }
+
+    /**
+     * Caches the node made of the current placed set, {@code nodeState} and {@code nodeApplied}, unless a node with
+     * the same placed set and state and a subset of those unknown writes is cached already.
+     *
+     * @return whether the node is new and must be explored.
+     */
+    private boolean firstVisit(ValueVector nodeState, int[] nodeApplied) {
+        final long key = placedHash ^ (nodeState.hash() * 0x9E37_79B9_7F4A_7C15L);
+        final CacheEntry first = cache.get(key);
+        for (CacheEntry entry = first; null != entry; entry = entry.next) {
+            if (entry.prefix == prefix && entry.extras.length == count - prefix && entry.state.sameAs(nodeState)
+                && allPlaced(entry.extras) && isSubset(entry.applied, nodeApplied)) {
+                return false;
+            }
+        }
+        cache.put(key, new CacheEntry(prefix, extras(), nodeState, nodeApplied, first));
+        statesExplored++;
+        return true;
+    }
+
+    private void place(int op) {
+        placed[op >>> 6] |= 1L << op;
+        count++;
+        placedHash ^= placedTerm[op];
+        if (op == prefix) {
+            prefix = nextUnplaced(op + 1);
+        }
+    }
+
+    private void unplace(int op) {
+        placed[op >>> 6] &= ~(1L << op);
+        count--;
+        placedHash ^= placedTerm[op];
+        prefix = Math.min(prefix, op);
+    }
+
+    private int nextUnplaced(int from) {
+        int word = from >>> 6;
+        long free = ~placed[word] & (-1L << (from & 63));
+        while (0 == free) {
+            free = ~placed[++word];
+        }
+        return (word << 6) + Long.numberOfTrailingZeros(free);
+    }
+
+    /** @return the placed operations beyond the prefix, ascending. */
+    private int[] extras() {
+        final int size = count - prefix;
+        if (0 == size) {
+            return NONE;
+        }
+        final int[] extras = new int[size];
+        int word = prefix >>> 6;
+        long bits = placed[word] & (-1L << (prefix & 63));
+        for (int i = 0; i < size; i++) {
+            while (0 == bits) {
+                bits = placed[++word];
+            }
+            extras[i] = (word << 6) + Long.numberOfTrailingZeros(bits);
+            bits &= bits - 1;
+        }
+        return extras;
+    }
+
+    private boolean allPlaced(int[] ops) {
+        for (final int op : ops) {
+            if (0 == (placed[op >>> 6] & (1L << op))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Removes the call event and the return event of an operation from the list; {@link #unlift} undoes it. */
+    private void lift(int callEvent) {
+        unlink(callEvent);
+        unlink(callEvent + 1);
+    }
+
+    private void unlift(int callEvent) {
+        relink(callEvent + 1);
+        relink(callEvent);
+    }
+
+    private void unlink(int event) {
+        next[prev[event]] = next[event];
+        prev[next[event]] = prev[event];
+    }
+
+    private void relink(int event) {
+        next[prev[event]] = event;
+        prev[next[event]] = event;
+    }
+
+    /** @return the first return event in the list; there is one while an operation with a return is unplaced. */
+    private int firstReturn() {
+        int event = next[head];
+        while (0 == (event & 1)) {
+            event = next[event];
+        }
+        return event;
+    }
+
+    /**
+     * Marks the keys of the operation whose return comes first, and of every candidate connected to it through
+     * batches; see the class comment. Single-key candidates cannot connect keys, so only batches are followed.
+     */
+    private void markComponent() {
+        if (!reduceOrder || count == definite.length) {
+            return;
+        }
+        epoch++;
+        final int blocking = firstReturn();
+        for (final int key : definiteKeys[blocking >>> 1]) {
+            keyMark[key] = epoch;
+        }
+        linkers.clear();
+        for (int event = next[head]; event != blocking; event = next[event]) {
+            if (definiteKeys[event >>> 1].length > 1) {
+                linkers.addInt(event >>> 1);
+            }
+        }
+        final long limit = definite[blocking >>> 1].returnRank;
+        for (final int index : multiKeyUnknown) {
+            if (unknown[index].callRank > limit) {
+                break;
+            }
+            if (!isApplied[index]) {
+                linkers.addInt(~index);
+            }
+        }
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (int i = 0; i < linkers.size(); i++) {
+                final int linker = linkers.getInt(i);
+                final int[] keys = linker >= 0 ? definiteKeys[linker] : unknownKeys[~linker];
+                if (inComponent(keys) && !allMarked(keys)) {
+                    for (final int key : keys) {
+                        keyMark[key] = epoch;
+                    }
+                    grew = true;
+                }
+            }
+        }
+    }
+
+    private boolean inComponent(int[] keys) {
+        if (!reduceOrder) {
+            return true;
+        }
+        for (final int key : keys) {
+            if (keyMark[key] == epoch) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean allMarked(int[] keys) {
+        for (final int key : keys) {
+            if (keyMark[key] != epoch) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int[][] localKeys(KvOp[] ops) {
+        final int[][] local = new int[ops.length][];
+        for (int i = 0; i < ops.length; i++) {
+            final int[] keys = ops[i].keys;
+            local[i] = new int[keys.length];
+            for (int k = 0; k < keys.length; k++) {
+                local[i][k] = Arrays.binarySearch(partitionKeys, keys[k]);
+            }
+        }
+        return local;
+    }
+
+    private static int[] withIndex(int[] sorted, int index) {
+        final int[] more = new int[sorted.length + 1];
+        int i = 0;
+        while (i < sorted.length && sorted[i] < index) {
+            more[i] = sorted[i];
+            i++;
+        }
+        more[i] = index;
+        System.arraycopy(sorted, i, more, i + 1, sorted.length - i);
+        return more;
+    }
+
+    private static boolean isSubset(int[] small, int[] large) {
+        if (small.length > large.length) {
+            return false;
+        }
+        int j = 0;
+        for (final int value : small) {
+            while (j < large.length && large[j] < value) {
+                j++;
+            }
+            if (j == large.length || large[j] != value) {
+                return false;
+            }
+            j++;
+        }
+        return true;
+    }
+
+    private static final class Frame {
+        final boolean definite;
+        final int index;
+        final ValueVector stateBefore;
+        final int[] appliedBefore;
+        final Frame below;
+
+        Frame(boolean definite, int index, ValueVector stateBefore, int[] appliedBefore, Frame below) {
+            this.definite = definite;
+            this.index = index;
+            this.stateBefore = stateBefore;
+            this.appliedBefore = appliedBefore;
+            this.below = below;
+        }
+    }
+
+    private static final class CacheEntry {
+        final int prefix;
+        final int[] extras;
+        final ValueVector state;
+        final int[] applied;
+        final CacheEntry next;
+
+        CacheEntry(int prefix, int[] extras, ValueVector state, int[] applied, CacheEntry next) {
+            this.prefix = prefix;
+            this.extras = extras;
+            this.state = state;
+            this.applied = applied;
+            this.next = next;
+        }
+    }
+}
