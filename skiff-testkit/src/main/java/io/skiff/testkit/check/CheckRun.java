@@ -1,5 +1,7 @@
 package io.skiff.testkit.check;
 
+import org.agrona.collections.Int2IntHashMap;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,6 +27,7 @@ import java.util.TreeSet;
  */
 final class CheckRun {
     private static final long UNBOUNDED_NS = 1L << 62;
+    private static final int MAX_ALIGNMENT_ROUNDS = 8;
 
     private final List<Call> calls;
     private final long deadlineNs;
@@ -56,7 +59,7 @@ final class CheckRun {
             if (System.nanoTime() - deadlineNs > 0) {
                 undecided.add("time ran out before " + describe(keys) + " could be checked");
             } else if (1 == keys.length) {
-                decide(partition, keys, names(keys));
+                decide(partition, keys, names(keys), null);
             } else {
                 decideJoined(partition, keys);
             }
@@ -196,8 +199,10 @@ final class CheckRun {
     }
 
     private void decideJoined(List<KvOp> partition, int[] keys) {
+        // Reduced as a whole first, so that a batch pinned by a read of one key must take effect on all its keys.
+        final List<KvOp> reduced = HistoryReduction.reduce(partition);
         final Map<Integer, List<KvOp>> projections = new TreeMap<>();
-        for (final KvOp op : partition) {
+        for (final KvOp op : reduced) {
             for (final int key : op.keys) {
                 projections.computeIfAbsent(key, k -> new ArrayList<>()).add(op.projectedOn(key));
             }
@@ -206,33 +211,133 @@ final class CheckRun {
         boolean decided = true;
         for (final Map.Entry<Integer, List<KvOp>> projection : projections.entrySet()) {
             final int[] key = {projection.getKey()};
-            final List<KvOp> order = decide(projection.getValue(), key, names(key));
+            final List<KvOp> order = decide(projection.getValue(), key, names(key), null);
             if (null == order) {
                 decided = false;
             } else {
                 orders.put(projection.getKey(), order);
             }
         }
-        if (decided && !WitnessMerge.merges(partition, orders)) {
-            decide(partition, keys, names(keys));
+        if (!decided) {
+            return;
         }
+        final boolean aligned = alignBatches(reduced, projections, orders);
+        final WitnessMerge merge = new WitnessMerge(reduced, orders);
+        if (!aligned || !merge.merges()) {
+            decide(reduced, keys, names(keys), merge.guide());
+        }
+    }
+
+    /**
+     * Makes per-key orders agree on batches before they are merged. Each key's search places a batch where that
+     * key alone allows, usually as early as it can; other keys may need it later. Two rules, repeated a few
+     * rounds:
+     * <ul>
+     *   <li>an unknown batch applied by some of its keys' orders and not others must take effect on all;</li>
+     *   <li>a batch placed after operation p in one key's order takes effect after p is invoked, and one placed
+     *       before operation s takes effect before s returns: its interval shrinks to what every order allows.
+     *       When the orders disagree (one needs it after p, another placed it before an s that returned before p
+     *       was invoked), only the later start is kept, so the other key moves it.</li>
+     * </ul>
+     * Keys whose batches changed are searched again under these restrictions. A restriction can only make a key
+     * fail, so a failure proves nothing: the caller then searches the partition as a whole.
+     *
+     * @return whether the orders agree on every batch's presence and interval; {@code orders} is updated.
+     */
+    private boolean alignBatches(List<KvOp> reduced, Map<Integer, List<KvOp>> projections,
+        Map<Integer, List<KvOp>> orders) {
+        final Map<Integer, KvOp> byId = new HashMap<>();
+        for (final KvOp op : reduced) {
+            byId.put(op.id, op);
+        }
+        final Map<Integer, KvOp> restricted = new HashMap<>();
+        for (int round = 0; round < MAX_ALIGNMENT_ROUNDS; round++) {
+            final Map<Long, KvOp[]> neighbours = new HashMap<>();
+            for (final Map.Entry<Integer, List<KvOp>> order : orders.entrySet()) {
+                final List<KvOp> ops = order.getValue();
+                for (int i = 0; i < ops.size(); i++) {
+                    if (ops.get(i).call.operation().kind() == Operation.Kind.BATCH) {
+                        neighbours.put(((long)order.getKey() << 32) | ops.get(i).id, new KvOp[] {
+                            i > 0 ? ops.get(i - 1) : null, i + 1 < ops.size() ? ops.get(i + 1) : null});
+                    }
+                }
+            }
+            final TreeSet<Integer> toSearchAgain = new TreeSet<>();
+            for (final KvOp original : reduced) {
+                if (original.keys.length < 2) {
+                    continue;
+                }
+                final KvOp op = restricted.getOrDefault(original.id, original);
+                int appliedBy = 0;
+                long callRank = op.callRank;
+                long returnRank = op.returnRank;
+                for (final int key : op.keys) {
+                    final KvOp[] around = neighbours.get(((long)key << 32) | op.id);
+                    if (null == around) {
+                        continue;
+                    }
+                    appliedBy++;
+                    if (null != around[0]) {
+                        callRank = Math.max(callRank, byId.get(around[0].id).callRank + 1);
+                    }
+                    final KvOp successor = null == around[1] ? null : byId.get(around[1].id);
+                    if (null != successor && successor.mustTakeEffect()) {
+                        returnRank = Math.min(returnRank, successor.returnRank - 1);
+                    }
+                }
+                if (0 != appliedBy && !op.mustTakeEffect()) {
+                    returnRank = Math.min(returnRank, KvOp.REQUIRED_RETURN);
+                }
+                if (callRank >= returnRank) {
+                    // The orders disagree; keep the later start and let the keys that placed it early move it.
+                    returnRank = original.mustTakeEffect() ? original.returnRank : KvOp.REQUIRED_RETURN;
+                    if (callRank >= returnRank) {
+                        return false;
+                    }
+                }
+                if (callRank != op.callRank || returnRank != op.returnRank) {
+                    restricted.put(op.id, op.withRanks(callRank, returnRank));
+                    for (final int key : op.keys) {
+                        toSearchAgain.add(key);
+                    }
+                }
+            }
+            if (toSearchAgain.isEmpty()) {
+                return true;
+            }
+            for (final int key : toSearchAgain) {
+                final List<KvOp> ops = new ArrayList<>();
+                for (final KvOp op : projections.get(key)) {
+                    final KvOp narrowed = restricted.get(op.id);
+                    ops.add(null == narrowed ? op : narrowed.projectedOn(key));
+                }
+                final Search search = search(ops, new int[] {key}, null);
+                final Search.Status status = search.run();
+                statesExplored += search.statesExplored();
+                if (Search.Status.LINEARIZABLE == status) {
+                    orders.put(key, search.linearization());
+                }
+            }
+        }
+        return false;
     }
 
     /**
      * Searches one partition or projection and records a violation or an undecided part.
      *
+     * @param guide order in which to try candidates, see {@link WitnessMerge#guide()}; {@code null}: call order.
      * @return the linearization found, or {@code null} if there is none or the budget ran out.
      */
-    private List<KvOp> decide(List<KvOp> ops, int[] keys, List<String> names) {
+    private List<KvOp> decide(List<KvOp> ops, int[] keys, List<String> names, Int2IntHashMap guide) {
         final List<KvOp> reduced = HistoryReduction.reduce(ops);
-        final Search search = new Search(reduced, keys, maxStates, deadlineNs, -1);
+        final Search search = search(reduced, keys, guide);
         final Search.Status status = search.run();
         statesExplored += search.statesExplored();
         switch (status) {
             case LINEARIZABLE:
                 return search.linearization();
             case VIOLATION:
-                violations.add(explain(reduced, keys, names, search.deepest()));
+                violations.add(explain(reduced, keys, names, guide, search.deepest()));
                 return null;
             default:
                 undecided.add(describe(keys) + " (" + ops.size() + " operations): budget exhausted after "
@@ -241,12 +346,18 @@ final class CheckRun {
         }
     }
 
+    private Search search(List<KvOp> ops, int[] keys, Int2IntHashMap guide) {
+        return new Search(ops, keys, guide, maxStates, deadlineNs, -1);
+    }
+
     /**
      * Replays a failed search, which is deterministic, up to the first node as deep as any it reached; work is
      * bounded by the first run, so the replay needs no budget.
      */
-    private Violation explain(List<KvOp> reduced, int[] keys, List<String> names, int deepest) {
-        final Search replay = new Search(reduced, keys, Long.MAX_VALUE, System.nanoTime() + UNBOUNDED_NS, deepest);
+    private Violation explain(List<KvOp> reduced, int[] keys, List<String> names, Int2IntHashMap guide,
+        int deepest) {
+        final Search replay = new Search(reduced, keys, guide, Long.MAX_VALUE, System.nanoTime() + UNBOUNDED_NS,
+            deepest);
         final Search.Status status = replay.run();
         statesExplored += replay.statesExplored();
         if (Search.Status.STOPPED != status) {

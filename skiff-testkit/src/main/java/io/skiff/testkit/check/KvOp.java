@@ -21,6 +21,11 @@ final class KvOp {
     static final byte CAS_MAYBE = 3;
 
     static final long NO_RETURN = Long.MAX_VALUE;
+    /**
+     * Return rank after every recorded event: an operation that must take effect but may do so at any time. Ranks
+     * stay below 2^31 so that the search can pack a rank and an event into one long.
+     */
+    static final long REQUIRED_RETURN = Integer.MAX_VALUE;
     /** The value every value that nothing reads is renamed to, see {@link HistoryReduction}. */
     static final int UNREAD = -1;
 
@@ -58,6 +63,10 @@ final class KvOp {
 
     KvOp withReturnRank(long rank) {
         return new KvOp(id, call, kind, casResult, keys, values, callRank, rank);
+    }
+
+    KvOp withRanks(long newCallRank, long newReturnRank) {
+        return new KvOp(id, call, kind, casResult, keys, values, newCallRank, newReturnRank);
     }
 
     KvOp withValues(int[] newValues) {

@@ -29,8 +29,8 @@ import java.util.Objects;
 public final class LinearizabilityChecker {
     /** Time budget of {@link #check(History)}. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(1);
-    /** Search nodes one partition may cache in {@link #check(History)}; roughly 100 bytes each. */
-    public static final long DEFAULT_MAX_STATES = 2_000_000;
+    /** Search nodes one search may cache in {@link #check(History)}: 100 to 300 bytes each, by partition width. */
+    public static final long DEFAULT_MAX_STATES = 1_000_000;
 
     private LinearizabilityChecker() {
     }

@@ -1,5 +1,6 @@
 package io.skiff.testkit.check;
 
+import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.IntArrayList;
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -23,8 +24,9 @@ import java.util.Map;
  * <p>Three refinements:
  * <ul>
  *   <li><b>Memoization</b> (Lowe): a node already explored is not explored again. Nodes are keyed by the placed
- *       set and the state, both hashed incrementally; the set is stored as a prefix length plus the few placed
- *       operations beyond it, so the cache grows with the concurrency, not with the square of the history.</li>
+ *       set and the state, both hashed incrementally; the set is stored as its highest operation (in call order)
+ *       plus the few unplaced operations below it, so the cache grows with the concurrency, not with the square
+ *       of the history.</li>
  *   <li><b>Unknown writes</b> have no return and never need placing. They are tried only when no operation with
  *       a return fits, and a node is skipped when a node with the same placed set and state but a subset of the
  *       unknown writes was seen: it can do everything this one can. Unknown writes with the same effect (after
@@ -61,6 +63,8 @@ final class Search {
     /** Members placed per class: always the first ones, since only the first unplaced member is tried. */
     private final int[] placedInClass;
     private final boolean reduceOrder;
+    /** Order in which candidates are tried, by operation; {@code null}: call order. */
+    private final int[] priority;
     private final long maxStates;
     private final long deadlineNs;
     private final int stopAtCount;
@@ -73,7 +77,10 @@ final class Search {
 
     private final long[] placed;
     private int count;
+    /** The first unplaced operation in call order. */
     private int prefix;
+    /** The last placed operation in call order, -1 if none. */
+    private int highest = -1;
     private long placedHash;
     private ValueVector state;
     private int[] applied = NONE;
@@ -93,9 +100,12 @@ final class Search {
      * @param partitionKeys the keys (interned ids), sorted.
      * @param maxStates     give up after caching this many nodes.
      * @param deadlineNs    give up at this {@link System#nanoTime()}.
+     * @param guide         for operation ids, the order in which to try candidates, as found by
+     *                      {@link WitnessMerge#guide}; {@code null} to try them in call order.
      * @param stopAtCount   stop the first time this many operations are placed, or -1 to run to the end.
      */
-    Search(List<KvOp> ops, int[] partitionKeys, long maxStates, long deadlineNs, int stopAtCount) {
+    Search(List<KvOp> ops, int[] partitionKeys, Int2IntHashMap guide, long maxStates, long deadlineNs,
+        int stopAtCount) {
         this.partitionKeys = partitionKeys;
         this.maxStates = maxStates;
         this.deadlineNs = deadlineNs;
@@ -111,6 +121,11 @@ final class Search {
         definite = mustTakeEffect.toArray(new KvOp[0]);
         unknown = mayTakeEffect.toArray(new KvOp[0]);
         definiteKeys = localKeys(definite);
+        priority = null == guide ? null : new int[definite.length];
+        for (int i = 0; null != guide && i < definite.length; i++) {
+            final int rank = guide.get(definite[i].id);
+            priority[i] = rank >= 0 ? rank : guide.size() + i;
+        }
         unknownKeys = localKeys(unknown);
         final IntArrayList multiKey = new IntArrayList();
         for (int i = 0; i < unknown.length; i++) {
@@ -175,9 +190,8 @@ final class Search {
             return Status.STOPPED;
         }
         boolean definitePass = true;
-        int cursor = next[head];
+        int tried = -1;
         int unknownCursor = 0;
-        int blocking = -1;
         long iterations = 0;
         markComponent();
         while (true) {
@@ -190,23 +204,19 @@ final class Search {
             }
             boolean advanced = false;
             if (definitePass) {
-                int event = cursor;
-                while (0 == (event & 1)) {
-                    final int op = event >>> 1;
+                for (int op = nextCandidate(tried); op >= 0; op = nextCandidate(op)) {
                     if (inComponent(definiteKeys[op]) && tryDefinite(op)) {
                         advanced = true;
                         break;
                     }
-                    event = next[event];
                 }
                 if (!advanced) {
                     definitePass = false;
                     unknownCursor = 0;
-                    blocking = event;
                 }
             }
             if (!advanced) {
-                final long limit = definite[blocking >>> 1].returnRank;
+                final long limit = definite[firstReturn() >>> 1].returnRank;
                 for (int i = unknownCursor; i < unknown.length && unknown[i].callRank < limit; i++) {
                     if (isFirstUnplacedOfClass(i) && inComponent(unknownKeys[i]) && tryUnknown(i)) {
                         advanced = true;
@@ -219,7 +229,7 @@ final class Search {
                     return Status.STOPPED;
                 }
                 definitePass = true;
-                cursor = next[head];
+                tried = -1;
                 markComponent();
                 continue;
             }
@@ -230,14 +240,33 @@ final class Search {
             undo();
             if (undone.definite) {
                 definitePass = true;
-                cursor = next[2 * undone.index];
+                tried = undone.index;
             } else {
                 definitePass = false;
                 unknownCursor = undone.index + 1;
-                blocking = firstReturn();
             }
             markComponent();
         }
+    }
+
+    /**
+     * @param tried the candidate tried last at this node, -1 for none yet.
+     * @return the candidate to try after it: the next call before the first return, in call order or, with a
+     *     guide, in the guide's order; -1 if none is left.
+     */
+    private int nextCandidate(int tried) {
+        if (null == priority) {
+            final int event = tried < 0 ? next[head] : next[2 * tried];
+            return 0 == (event & 1) ? event >>> 1 : -1;
+        }
+        int best = -1;
+        for (int event = next[head]; 0 == (event & 1); event = next[event]) {
+            final int op = event >>> 1;
+            if ((tried < 0 || priority[op] > priority[tried]) && (best < 0 || priority[op] < priority[best])) {
+                best = op;
+            }
+        }
+        return best;
     }
 
     /** @return the nodes cached, the measure of work done. */
@@ -342,12 +371,13 @@ final class Search {
         final long key = placedHash ^ (nodeState.hash() * 0x9E37_79B9_7F4A_7C15L);
         final CacheEntry first = cache.get(key);
         for (CacheEntry entry = first; null != entry; entry = entry.next) {
-            if (entry.prefix == prefix && entry.extras.length == count - prefix && entry.state.sameAs(nodeState)
-                && allPlaced(entry.extras) && isSubset(entry.applied, nodeApplied)) {
+            if (entry.highest == highest && entry.holes.length == highest + 1 - count
+                && entry.state.sameAs(nodeState) && noneHolePlaced(entry.holes)
+                && isSubset(entry.applied, nodeApplied)) {
                 return false;
             }
         }
-        cache.put(key, new CacheEntry(prefix, extras(), nodeState, nodeApplied, first));
+        cache.put(key, new CacheEntry(highest, holes(), nodeState, nodeApplied, first));
         statesExplored++;
         return true;
     }
@@ -359,6 +389,7 @@ final class Search {
         if (op == prefix) {
             prefix = nextUnplaced(op + 1);
         }
+        highest = Math.max(highest, op);
     }
 
     private void unplace(int op) {
@@ -366,6 +397,24 @@ final class Search {
         count--;
         placedHash ^= placedTerm[op];
         prefix = Math.min(prefix, op);
+        if (op == highest) {
+            highest = previousPlaced(op - 1);
+        }
+    }
+
+    private int previousPlaced(int from) {
+        if (from < 0) {
+            return -1;
+        }
+        int word = from >>> 6;
+        long bits = placed[word] & (-1L >>> (63 - (from & 63)));
+        while (0 == bits) {
+            if (0 == word) {
+                return -1;
+            }
+            bits = placed[--word];
+        }
+        return (word << 6) + 63 - Long.numberOfLeadingZeros(bits);
     }
 
     private int nextUnplaced(int from) {
@@ -377,28 +426,28 @@ final class Search {
         return (word << 6) + Long.numberOfTrailingZeros(free);
     }
 
-    /** @return the placed operations beyond the prefix, ascending. */
-    private int[] extras() {
-        final int size = count - prefix;
+    /** @return the unplaced operations below the highest placed one, ascending. */
+    private int[] holes() {
+        final int size = highest + 1 - count;
         if (0 == size) {
             return NONE;
         }
-        final int[] extras = new int[size];
+        final int[] holes = new int[size];
         int word = prefix >>> 6;
-        long bits = placed[word] & (-1L << (prefix & 63));
+        long free = ~placed[word] & (-1L << (prefix & 63));
         for (int i = 0; i < size; i++) {
-            while (0 == bits) {
-                bits = placed[++word];
+            while (0 == free) {
+                free = ~placed[++word];
             }
-            extras[i] = (word << 6) + Long.numberOfTrailingZeros(bits);
-            bits &= bits - 1;
+            holes[i] = (word << 6) + Long.numberOfTrailingZeros(free);
+            free &= free - 1;
         }
-        return extras;
+        return holes;
     }
 
-    private boolean allPlaced(int[] ops) {
-        for (final int op : ops) {
-            if (0 == (placed[op >>> 6] & (1L << op))) {
+    private boolean noneHolePlaced(int[] holes) {
+        for (final int op : holes) {
+            if (0 != (placed[op >>> 6] & (1L << op))) {
                 return false;
             }
         }
@@ -558,15 +607,15 @@ final class Search {
     }
 
     private static final class CacheEntry {
-        final int prefix;
-        final int[] extras;
+        final int highest;
+        final int[] holes;
         final ValueVector state;
         final int[] applied;
         final CacheEntry next;
 
-        CacheEntry(int prefix, int[] extras, ValueVector state, int[] applied, CacheEntry next) {
-            this.prefix = prefix;
-            this.extras = extras;
+        CacheEntry(int highest, int[] holes, ValueVector state, int[] applied, CacheEntry next) {
+            this.highest = highest;
+            this.holes = holes;
             this.state = state;
             this.applied = applied;
             this.next = next;

@@ -2,10 +2,13 @@ package io.skiff.testkit.check;
 
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.IntArrayList;
+import org.agrona.collections.LongHashSet;
 
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 /**
  * Tries to prove a partition of several keys linearizable from one linearization per key, without searching the
@@ -22,19 +25,36 @@ import java.util.Map;
  * of the others, or the reduction dropped it there as invisible). Its write then goes after everything else of
  * the keys it is missing from, which is valid for those keys since nothing reads it there.
  *
- * <p>A cycle proves nothing: other per-key orders might merge. The caller then searches the partition as a
- * whole.
+ * <p>A cycle proves nothing: other per-key orders might merge. The caller then searches the partition as a whole,
+ * guided by {@link #guide()}: a topological order of the graph in which each cycle was cut at one edge, which
+ * agrees with the per-key orders almost everywhere and so leads the search straight through the parts where
+ * they do merge.
  */
 final class WitnessMerge {
-    private WitnessMerge() {
-    }
+    private final List<KvOp> ops;
+    private final Int2IntHashMap guide = new Int2IntHashMap(-1);
+    private boolean cut;
 
     /**
      * @param ops    the partition's operations as recorded (real-time ranks not reduced).
      * @param orders a linearization per key, of operations carrying the ids of {@code ops}.
-     * @return whether the orders merge into one linearization of the partition.
      */
-    static boolean merges(List<KvOp> ops, Map<Integer, List<KvOp>> orders) {
+    WitnessMerge(List<KvOp> ops, Map<Integer, List<KvOp>> orders) {
+        this.ops = ops;
+        merge(orders);
+    }
+
+    /** @return whether the orders merge into one linearization of the partition. */
+    boolean merges() {
+        return !cut;
+    }
+
+    /** @return rank of each operation id in the merged order (cycles cut); ids never placed are missing. */
+    Int2IntHashMap guide() {
+        return guide;
+    }
+
+    private void merge(Map<Integer, List<KvOp>> orders) {
         final int n = ops.size();
         final Int2IntHashMap localOf = new Int2IntHashMap(-1);
         for (int i = 0; i < n; i++) {
@@ -42,31 +62,29 @@ final class WitnessMerge {
         }
         final boolean[] included = new boolean[n];
         final IntArrayList edges = new IntArrayList();
-        for (final List<KvOp> order : orders.values()) {
+        final LongHashSet batchInOrder = new LongHashSet();
+        for (final Map.Entry<Integer, List<KvOp>> keyOrder : orders.entrySet()) {
             int before = -1;
-            for (final KvOp op : order) {
+            for (final KvOp op : keyOrder.getValue()) {
                 final int local = localOf.get(op.id);
                 included[local] = true;
+                if (ops.get(local).keys.length > 1) {
+                    batchInOrder.add(((long)keyOrder.getKey() << 32) | local);
+                }
                 if (before >= 0) {
                     edge(edges, before, local);
                 }
                 before = local;
             }
         }
-        for (final Map.Entry<Integer, List<KvOp>> keyOrder : orders.entrySet()) {
-            final List<KvOp> order = keyOrder.getValue();
-            if (order.isEmpty()) {
+        for (int i = 0; i < n; i++) {
+            if (!included[i] || ops.get(i).keys.length == 1) {
                 continue;
             }
-            final boolean[] inOrder = new boolean[n];
-            for (final KvOp op : order) {
-                inOrder[localOf.get(op.id)] = true;
-            }
-            final int last = localOf.get(order.get(order.size() - 1).id);
-            for (int i = 0; i < n; i++) {
-                final KvOp op = ops.get(i);
-                if (included[i] && !inOrder[i] && touches(op, keyOrder.getKey())) {
-                    edge(edges, last, i);
+            for (final int key : ops.get(i).keys) {
+                final List<KvOp> order = orders.get(key);
+                if (null != order && !order.isEmpty() && !batchInOrder.contains(((long)key << 32) | i)) {
+                    edge(edges, localOf.get(order.get(order.size() - 1).id), i);
                 }
             }
         }
@@ -94,16 +112,7 @@ final class WitnessMerge {
                 edge(edges, event >>> 1, node);
             }
         }
-        return acyclic(n + eventCount, edges, included);
-    }
-
-    private static boolean touches(KvOp op, int key) {
-        for (final int k : op.keys) {
-            if (k == key) {
-                return true;
-            }
-        }
-        return false;
+        sort(n + eventCount, edges, included);
     }
 
     private static void edge(IntArrayList edges, int from, int to) {
@@ -111,8 +120,13 @@ final class WitnessMerge {
         edges.addInt(to);
     }
 
-    /** Kahn's algorithm over the included operations and every event node. */
-    private static boolean acyclic(int nodes, IntArrayList edges, boolean[] included) {
+    /**
+     * Kahn's algorithm over the included operations and every event node. When every remaining node waits on
+     * another, the graph has a cycle: it is cut by releasing the invoked operation with the earliest call (or,
+     * if none is invoked, the earliest event), as if its remaining predecessors had come first.
+     */
+    private void sort(int nodes, IntArrayList edges, boolean[] included) {
+        final int n = included.length;
         final int[] outDegree = new int[nodes + 1];
         final int[] inDegree = new int[nodes];
         for (int i = 0; i < edges.size(); i += 2) {
@@ -127,25 +141,61 @@ final class WitnessMerge {
         for (int i = 0; i < edges.size(); i += 2) {
             targets[fill[edges.getInt(i)]++] = edges.getInt(i + 1);
         }
+        final boolean[] done = new boolean[nodes];
         final int[] ready = new int[nodes];
+        final PriorityQueue<KvOp> invoked = new PriorityQueue<>(Comparator.comparingLong(op -> op.callRank));
+        final Int2IntHashMap localOf = new Int2IntHashMap(-1);
         int readyCount = 0;
-        int expected = 0;
+        int remaining = 0;
         for (int node = 0; node < nodes; node++) {
-            final boolean present = node >= included.length || included[node];
-            expected += present ? 1 : 0;
+            final boolean present = node >= n || included[node];
+            remaining += present ? 1 : 0;
             if (present && 0 == inDegree[node]) {
                 ready[readyCount++] = node;
             }
         }
         int visited = 0;
-        while (visited < readyCount) {
+        int rank = 0;
+        int nextEvent = n;
+        while (remaining > 0) {
+            if (visited == readyCount) {
+                cut = true;
+                ready[readyCount++] = release(invoked, localOf, done, nextEvent);
+            }
             final int node = ready[visited++];
+            if (done[node]) {
+                continue;
+            }
+            done[node] = true;
+            remaining--;
+            if (node < n) {
+                guide.put(ops.get(node).id, rank++);
+            } else {
+                while (nextEvent < nodes && done[nextEvent]) {
+                    nextEvent++;
+                }
+            }
             for (int i = outDegree[node]; i < outDegree[node + 1]; i++) {
-                if (0 == --inDegree[targets[i]]) {
-                    ready[readyCount++] = targets[i];
+                final int target = targets[i];
+                if (target < n && node >= n && !done[target]) {
+                    invoked.add(ops.get(target));
+                    localOf.put(ops.get(target).id, target);
+                }
+                if (0 == --inDegree[target] && !done[target]) {
+                    ready[readyCount++] = target;
                 }
             }
         }
-        return visited == expected;
+    }
+
+    private static int release(PriorityQueue<KvOp> invoked, Int2IntHashMap localOf, boolean[] done,
+        int nextEvent) {
+        while (!invoked.isEmpty()) {
+            final int local = localOf.get(invoked.poll().id);
+            if (!done[local]) {
+                return local;
+            }
+        }
+        return nextEvent;
     }
 }
