@@ -1,6 +1,8 @@
 package io.skiff.testkit.check;
 
 import org.agrona.collections.Int2IntHashMap;
+import org.agrona.collections.IntHashSet;
+import org.agrona.collections.LongHashSet;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -221,105 +223,80 @@ final class CheckRun {
         if (!decided) {
             return;
         }
-        final boolean aligned = alignBatches(reduced, projections, orders);
-        final WitnessMerge merge = new WitnessMerge(reduced, orders);
-        if (!aligned || !merge.merges()) {
+        final WitnessMerge merge = align(reduced, projections, orders);
+        if (!merge.merges()) {
             decide(reduced, keys, names(keys), merge.guide());
         }
     }
 
     /**
-     * Makes per-key orders agree on batches before they are merged. Each key's search places a batch where that
-     * key alone allows, usually as early as it can; other keys may need it later. Two rules, repeated a few
-     * rounds:
-     * <ul>
-     *   <li>an unknown batch applied by some of its keys' orders and not others must take effect on all;</li>
-     *   <li>a batch placed after operation p in one key's order takes effect after p is invoked, and one placed
-     *       before operation s takes effect before s returns: its interval shrinks to what every order allows.
-     *       When the orders disagree (one needs it after p, another placed it before an s that returned before p
-     *       was invoked), only the later start is kept, so the other key moves it.</li>
-     * </ul>
-     * Keys whose batches changed are searched again under these restrictions. A restriction can only make a key
-     * fail, so a failure proves nothing: the caller then searches the partition as a whole.
+     * Brings per-key orders to agree before they are merged. Each key's search places a batch where that key alone
+     * allows; the orders of two keys may then disagree on it. Each round merges the orders, cutting cycles, and
+     * searches every key again trying candidates in the merged order first, so that a key free to follow the
+     * other keys does. An unknown batch applied by some keys and left out by others is also made to take effect
+     * on all of them (a restriction: a key that then fails keeps its previous order, and nothing is concluded).
      *
-     * @return whether the orders agree on every batch's presence and interval; {@code orders} is updated.
+     * @return the last merge; {@code orders} is updated.
      */
-    private boolean alignBatches(List<KvOp> reduced, Map<Integer, List<KvOp>> projections,
+    private WitnessMerge align(List<KvOp> reduced, Map<Integer, List<KvOp>> projections,
         Map<Integer, List<KvOp>> orders) {
-        final Map<Integer, KvOp> byId = new HashMap<>();
-        for (final KvOp op : reduced) {
-            byId.put(op.id, op);
-        }
-        final Map<Integer, KvOp> restricted = new HashMap<>();
-        for (int round = 0; round < MAX_ALIGNMENT_ROUNDS; round++) {
-            final Map<Long, KvOp[]> neighbours = new HashMap<>();
-            for (final Map.Entry<Integer, List<KvOp>> order : orders.entrySet()) {
-                final List<KvOp> ops = order.getValue();
-                for (int i = 0; i < ops.size(); i++) {
-                    if (ops.get(i).call.operation().kind() == Operation.Kind.BATCH) {
-                        neighbours.put(((long)order.getKey() << 32) | ops.get(i).id, new KvOp[] {
-                            i > 0 ? ops.get(i - 1) : null, i + 1 < ops.size() ? ops.get(i + 1) : null});
-                    }
+        final IntHashSet required = new IntHashSet();
+        WitnessMerge merge = new WitnessMerge(reduced, orders);
+        for (int round = 0; round < MAX_ALIGNMENT_ROUNDS && !merge.merges(); round++) {
+            requirePartiallyApplied(reduced, orders, required);
+            boolean changed = false;
+            for (final Map.Entry<Integer, List<KvOp>> projection : projections.entrySet()) {
+                final int key = projection.getKey();
+                final List<KvOp> ops = new ArrayList<>(projection.getValue().size());
+                for (final KvOp op : projection.getValue()) {
+                    ops.add(required.contains(op.id) ? op.withReturnRank(KvOp.REQUIRED_RETURN) : op);
                 }
-            }
-            final TreeSet<Integer> toSearchAgain = new TreeSet<>();
-            for (final KvOp original : reduced) {
-                if (original.keys.length < 2) {
-                    continue;
-                }
-                final KvOp op = restricted.getOrDefault(original.id, original);
-                int appliedBy = 0;
-                long callRank = op.callRank;
-                long returnRank = op.returnRank;
-                for (final int key : op.keys) {
-                    final KvOp[] around = neighbours.get(((long)key << 32) | op.id);
-                    if (null == around) {
-                        continue;
-                    }
-                    appliedBy++;
-                    if (null != around[0]) {
-                        callRank = Math.max(callRank, byId.get(around[0].id).callRank + 1);
-                    }
-                    final KvOp successor = null == around[1] ? null : byId.get(around[1].id);
-                    if (null != successor && successor.mustTakeEffect()) {
-                        returnRank = Math.min(returnRank, successor.returnRank - 1);
-                    }
-                }
-                if (0 != appliedBy && !op.mustTakeEffect()) {
-                    returnRank = Math.min(returnRank, KvOp.REQUIRED_RETURN);
-                }
-                if (callRank >= returnRank) {
-                    // The orders disagree; keep the later start and let the keys that placed it early move it.
-                    returnRank = original.mustTakeEffect() ? original.returnRank : KvOp.REQUIRED_RETURN;
-                    if (callRank >= returnRank) {
-                        return false;
-                    }
-                }
-                if (callRank != op.callRank || returnRank != op.returnRank) {
-                    restricted.put(op.id, op.withRanks(callRank, returnRank));
-                    for (final int key : op.keys) {
-                        toSearchAgain.add(key);
-                    }
-                }
-            }
-            if (toSearchAgain.isEmpty()) {
-                return true;
-            }
-            for (final int key : toSearchAgain) {
-                final List<KvOp> ops = new ArrayList<>();
-                for (final KvOp op : projections.get(key)) {
-                    final KvOp narrowed = restricted.get(op.id);
-                    ops.add(null == narrowed ? op : narrowed.projectedOn(key));
-                }
-                final Search search = search(ops, new int[] {key}, null);
+                final Search search = search(ops, new int[] {key}, merge.guide());
                 final Search.Status status = search.run();
                 statesExplored += search.statesExplored();
                 if (Search.Status.LINEARIZABLE == status) {
-                    orders.put(key, search.linearization());
+                    final List<KvOp> order = search.linearization();
+                    changed |= !sameIds(order, orders.get(key));
+                    orders.put(key, order);
+                }
+            }
+            if (!changed) {
+                break;
+            }
+            merge = new WitnessMerge(reduced, orders);
+        }
+        return merge;
+    }
+
+    private static void requirePartiallyApplied(List<KvOp> reduced, Map<Integer, List<KvOp>> orders,
+        IntHashSet required) {
+        final LongHashSet applied = new LongHashSet();
+        for (final Map.Entry<Integer, List<KvOp>> order : orders.entrySet()) {
+            for (final KvOp op : order.getValue()) {
+                applied.add(((long)order.getKey() << 32) | op.id);
+            }
+        }
+        for (final KvOp op : reduced) {
+            if (op.keys.length > 1 && !op.mustTakeEffect()) {
+                for (final int key : op.keys) {
+                    if (applied.contains(((long)key << 32) | op.id)) {
+                        required.add(op.id);
+                    }
                 }
             }
         }
-        return false;
+    }
+
+    private static boolean sameIds(List<KvOp> a, List<KvOp> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i).id != b.get(i).id) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -31,7 +31,10 @@ import java.util.Map;
  *       a return fits, and a node is skipped when a node with the same placed set and state but a subset of the
  *       unknown writes was seen: it can do everything this one can. Unknown writes with the same effect (after
  *       {@link HistoryReduction} renamed unread values, many are) are interchangeable once invoked, so only the
- *       earliest invoked one not yet placed is tried.</li>
+ *       earliest invoked one not yet placed is tried. An unknown write is followed only by an operation that
+ *       observes a key it wrote (not one that overwrites them all): in any valid order it can move later until it
+ *       is, or be dropped. A node reached that way is also skipped when the same node was seen without that
+ *       restriction.</li>
  *   <li><b>Partial-order reduction</b> for partitions of several keys: only candidates connected by shared keys
  *       to the operation whose return comes first are tried. Any valid order can be rearranged to start with
  *       one of them, because the others invoke before that return, return after it, and touch other keys, so
@@ -84,6 +87,8 @@ final class Search {
     private long placedHash;
     private ValueVector state;
     private int[] applied = NONE;
+    /** Keys of the unknown write placed last, whose effect the next operation must observe; null otherwise. */
+    private int[] pendingEffect;
     private final boolean[] isApplied;
     private Frame top;
 
@@ -185,7 +190,7 @@ final class Search {
 
     /** @return how the search ended; after {@link Status#STOPPED}, {@link #stuckPoint()} describes the node. */
     Status run() {
-        firstVisit(state, applied);
+        firstVisit(state, applied, null);
         if (0 == stopAtCount) {
             return Status.STOPPED;
         }
@@ -205,7 +210,7 @@ final class Search {
             boolean advanced = false;
             if (definitePass) {
                 for (int op = nextCandidate(tried); op >= 0; op = nextCandidate(op)) {
-                    if (inComponent(definiteKeys[op]) && tryDefinite(op)) {
+                    if (allowed(definite[op], definiteKeys[op]) && tryDefinite(op)) {
                         advanced = true;
                         break;
                     }
@@ -218,7 +223,7 @@ final class Search {
             if (!advanced) {
                 final long limit = definite[firstReturn() >>> 1].returnRank;
                 for (int i = unknownCursor; i < unknown.length && unknown[i].callRank < limit; i++) {
-                    if (isFirstUnplacedOfClass(i) && inComponent(unknownKeys[i]) && tryUnknown(i)) {
+                    if (isFirstUnplacedOfClass(i) && allowed(unknown[i], unknownKeys[i]) && tryUnknown(i)) {
                         advanced = true;
                         break;
                     }
@@ -316,12 +321,13 @@ final class Search {
             return false;
         }
         place(op);
-        if (!firstVisit(after, applied)) {
+        if (!firstVisit(after, applied, null)) {
             unplace(op);
             return false;
         }
-        top = new Frame(true, op, state, applied, top);
+        top = new Frame(true, op, state, applied, pendingEffect, top);
         state = after;
+        pendingEffect = null;
         lift(2 * op);
         deepest = Math.max(deepest, count);
         return true;
@@ -330,11 +336,12 @@ final class Search {
     private boolean tryUnknown(int index) {
         final ValueVector after = KvModel.step(unknown[index], unknownKeys[index], state);
         final int[] more = withIndex(applied, index);
-        if (!firstVisit(after, more)) {
+        if (!firstVisit(after, more, unknownKeys[index])) {
             return false;
         }
-        top = new Frame(false, index, state, applied, top);
+        top = new Frame(false, index, state, applied, pendingEffect, top);
         state = after;
+        pendingEffect = unknownKeys[index];
         applied = more;
         isApplied[index] = true;
         placedInClass[effectClass[index]]++;
@@ -359,6 +366,35 @@ final class Search {
         }
         state = frame.stateBefore;
         applied = frame.appliedBefore;
+        pendingEffect = frame.pendingBefore;
+    }
+
+    /**
+     * @return whether an operation may be tried next: right after an unknown write, only if it observes a key the
+     *     write wrote (any valid order can move an unknown write later until that is so, or drop it); otherwise,
+     *     only if it is in the component of the first return (see the class comment).
+     */
+    private boolean allowed(KvOp op, int[] keys) {
+        if (null == pendingEffect) {
+            return inComponent(keys);
+        }
+        boolean shares = false;
+        boolean coversAll = KvOp.WRITE == op.kind;
+        for (final int key : pendingEffect) {
+            final boolean touched = contains(keys, key);
+            shares |= touched;
+            coversAll &= touched;
+        }
+        return shares && !coversAll;
+    }
+
+    private static boolean contains(int[] keys, int key) {
+        for (final int k : keys) {
+            if (k == key) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -367,17 +403,17 @@ final class Search {
      *
      * @return whether the node is new and must be explored.
      */
-    private boolean firstVisit(ValueVector nodeState, int[] nodeApplied) {
+    private boolean firstVisit(ValueVector nodeState, int[] nodeApplied, int[] nodeEffect) {
         final long key = placedHash ^ (nodeState.hash() * 0x9E37_79B9_7F4A_7C15L);
         final CacheEntry first = cache.get(key);
         for (CacheEntry entry = first; null != entry; entry = entry.next) {
             if (entry.highest == highest && entry.holes.length == highest + 1 - count
-                && entry.state.sameAs(nodeState) && noneHolePlaced(entry.holes)
-                && isSubset(entry.applied, nodeApplied)) {
+                && entry.state.sameAs(nodeState) && (null == entry.effect || Arrays.equals(entry.effect, nodeEffect))
+                && noneHolePlaced(entry.holes) && isSubset(entry.applied, nodeApplied)) {
                 return false;
             }
         }
-        cache.put(key, new CacheEntry(highest, holes(), nodeState, nodeApplied, first));
+        cache.put(key, new CacheEntry(highest, holes(), nodeState, nodeApplied, nodeEffect, first));
         statesExplored++;
         return true;
     }
@@ -489,7 +525,7 @@ final class Search {
      * batches; see the class comment. Single-key candidates cannot connect keys, so only batches are followed.
      */
     private void markComponent() {
-        if (!reduceOrder || count == definite.length) {
+        if (!reduceOrder || count == definite.length || null != pendingEffect) {
             return;
         }
         epoch++;
@@ -595,13 +631,16 @@ final class Search {
         final int index;
         final ValueVector stateBefore;
         final int[] appliedBefore;
+        final int[] pendingBefore;
         final Frame below;
 
-        Frame(boolean definite, int index, ValueVector stateBefore, int[] appliedBefore, Frame below) {
+        Frame(boolean definite, int index, ValueVector stateBefore, int[] appliedBefore, int[] pendingBefore,
+            Frame below) {
             this.definite = definite;
             this.index = index;
             this.stateBefore = stateBefore;
             this.appliedBefore = appliedBefore;
+            this.pendingBefore = pendingBefore;
             this.below = below;
         }
     }
@@ -611,13 +650,15 @@ final class Search {
         final int[] holes;
         final ValueVector state;
         final int[] applied;
+        final int[] effect;
         final CacheEntry next;
 
-        CacheEntry(int highest, int[] holes, ValueVector state, int[] applied, CacheEntry next) {
+        CacheEntry(int highest, int[] holes, ValueVector state, int[] applied, int[] effect, CacheEntry next) {
             this.highest = highest;
             this.holes = holes;
             this.state = state;
             this.applied = applied;
+            this.effect = effect;
             this.next = next;
         }
     }

@@ -5,10 +5,8 @@ import org.agrona.collections.IntArrayList;
 import org.agrona.collections.LongHashSet;
 
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 
 /**
  * Tries to prove a partition of several keys linearizable from one linearization per key, without searching the
@@ -31,6 +29,9 @@ import java.util.PriorityQueue;
  * they do merge.
  */
 final class WitnessMerge {
+    /** Marks the source of an edge that orders a write nobody reads before its successor in a key's order. */
+    private static final int WEAK = 1 << 30;
+
     private final List<KvOp> ops;
     private final Int2IntHashMap guide = new Int2IntHashMap(-1);
     private boolean cut;
@@ -65,6 +66,7 @@ final class WitnessMerge {
         final LongHashSet batchInOrder = new LongHashSet();
         for (final Map.Entry<Integer, List<KvOp>> keyOrder : orders.entrySet()) {
             int before = -1;
+            KvOp previous = null;
             for (final KvOp op : keyOrder.getValue()) {
                 final int local = localOf.get(op.id);
                 included[local] = true;
@@ -72,9 +74,11 @@ final class WitnessMerge {
                     batchInOrder.add(((long)keyOrder.getKey() << 32) | local);
                 }
                 if (before >= 0) {
-                    edge(edges, before, local);
+                    final boolean weak = isUnreadWrite(previous) || isUnreadWrite(op);
+                    edge(edges, before | (weak ? WEAK : 0), local);
                 }
                 before = local;
+                previous = op;
             }
         }
         for (int i = 0; i < n; i++) {
@@ -115,6 +119,11 @@ final class WitnessMerge {
         sort(n + eventCount, edges, included);
     }
 
+    /** @return whether the operation writes a value nobody reads, so its place in the key's order is nearly free. */
+    private static boolean isUnreadWrite(KvOp projected) {
+        return KvOp.WRITE == projected.kind && KvOp.UNREAD == projected.values[0];
+    }
+
     private static void edge(IntArrayList edges, int from, int to) {
         edges.addInt(from);
         edges.addInt(to);
@@ -122,29 +131,35 @@ final class WitnessMerge {
 
     /**
      * Kahn's algorithm over the included operations and every event node. When every remaining node waits on
-     * another, the graph has a cycle: it is cut by releasing the invoked operation with the earliest call (or,
-     * if none is invoked, the earliest event), as if its remaining predecessors had come first.
+     * another, the graph has a cycle. It is cut by releasing an invoked operation (its call event is done, so real
+     * time is kept), preferring one that waits only on weak edges — edges next to a write nobody reads, whose place
+     * in its key's order is nearly free — and then the latest call: per-key searches place operations as early as
+     * they can, so an operation placed too early is the usual cause, and releasing the later one delays it.
      */
     private void sort(int nodes, IntArrayList edges, boolean[] included) {
         final int n = included.length;
         final int[] outDegree = new int[nodes + 1];
         final int[] inDegree = new int[nodes];
+        final int[] strongIn = new int[nodes];
         for (int i = 0; i < edges.size(); i += 2) {
-            outDegree[edges.getInt(i) + 1]++;
+            outDegree[(edges.getInt(i) & ~WEAK) + 1]++;
             inDegree[edges.getInt(i + 1)]++;
+            strongIn[edges.getInt(i + 1)] += 0 == (edges.getInt(i) & WEAK) ? 1 : 0;
         }
         for (int i = 0; i < nodes; i++) {
             outDegree[i + 1] += outDegree[i];
         }
         final int[] targets = new int[edges.size() / 2];
+        final boolean[] weak = new boolean[edges.size() / 2];
         final int[] fill = Arrays.copyOf(outDegree, nodes);
         for (int i = 0; i < edges.size(); i += 2) {
-            targets[fill[edges.getInt(i)]++] = edges.getInt(i + 1);
+            final int from = edges.getInt(i) & ~WEAK;
+            weak[fill[from]] = 0 != (edges.getInt(i) & WEAK);
+            targets[fill[from]++] = edges.getInt(i + 1);
         }
         final boolean[] done = new boolean[nodes];
+        final boolean[] invoked = new boolean[n];
         final int[] ready = new int[nodes];
-        final PriorityQueue<KvOp> invoked = new PriorityQueue<>(Comparator.comparingLong(op -> op.callRank));
-        final Int2IntHashMap localOf = new Int2IntHashMap(-1);
         int readyCount = 0;
         int remaining = 0;
         for (int node = 0; node < nodes; node++) {
@@ -160,7 +175,7 @@ final class WitnessMerge {
         while (remaining > 0) {
             if (visited == readyCount) {
                 cut = true;
-                ready[readyCount++] = release(invoked, localOf, done, nextEvent);
+                ready[readyCount++] = release(invoked, strongIn, done, nextEvent);
             }
             final int node = ready[visited++];
             if (done[node]) {
@@ -177,10 +192,10 @@ final class WitnessMerge {
             }
             for (int i = outDegree[node]; i < outDegree[node + 1]; i++) {
                 final int target = targets[i];
-                if (target < n && node >= n && !done[target]) {
-                    invoked.add(ops.get(target));
-                    localOf.put(ops.get(target).id, target);
+                if (target < n && node >= n) {
+                    invoked[target] = true;
                 }
+                strongIn[target] -= weak[i] ? 0 : 1;
                 if (0 == --inDegree[target] && !done[target]) {
                     ready[readyCount++] = target;
                 }
@@ -188,14 +203,21 @@ final class WitnessMerge {
         }
     }
 
-    private static int release(PriorityQueue<KvOp> invoked, Int2IntHashMap localOf, boolean[] done,
-        int nextEvent) {
-        while (!invoked.isEmpty()) {
-            final int local = localOf.get(invoked.poll().id);
-            if (!done[local]) {
-                return local;
+    private int release(boolean[] invoked, int[] strongIn, boolean[] done, int nextEvent) {
+        int best = -1;
+        boolean bestWeakOnly = false;
+        for (int i = 0; i < invoked.length; i++) {
+            if (!invoked[i] || done[i]) {
+                continue;
+            }
+            final boolean weakOnly = 0 == strongIn[i];
+            if (best < 0 || (weakOnly && !bestWeakOnly)
+                || (weakOnly == bestWeakOnly && ops.get(i).callRank > ops.get(best).callRank)) {
+                best = i;
+                bestWeakOnly = weakOnly;
             }
         }
-        return nextEvent;
+        return best >= 0 ? best : nextEvent;
     }
+
 }
