@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RandomHistoriesTest {
     private static final int SEEDS = 300;
+    private static final String[] KEYS = {"x", "y", "z"};
 
     @Test
     void simulatedRegisterHistoriesAreAccepted() {
@@ -71,6 +72,54 @@ class RandomHistoriesTest {
         assertThat(notLinearizable).isGreaterThan(500);
     }
 
+    @Test
+    void checkerAgreesWithBruteForceOnSmallSimulatedHistoriesWithOneOutcomeChanged() {
+        int linearizable = 0;
+        int notLinearizable = 0;
+        for (long seed = 0; seed < 3000; seed++) {
+            final Random random = new Random(seed);
+            final RegisterSimulation.Workload workload = new RegisterSimulation.Workload().clients(2 + random.nextInt(3))
+                .keys(1 + random.nextInt(3)).groupSize(3).operations(4 + random.nextInt(8)).unknownRate(0.2)
+                .maxLatency(1 + random.nextInt(4));
+            final Script script = RegisterSimulation.generate(workload, seed);
+            final int changed = random.nextInt(script.size());
+            final Outcome replacement = otherOutcome(random, script, changed);
+            final History history = script.replay(index -> index == changed ? replacement : null);
+            final boolean expected = BruteForceChecker.isLinearizable(history);
+            final Result result = LinearizabilityChecker.check(history);
+            assertThat(result.verdict()).as("seed %d: %s\n%s", seed, history.calls(), result)
+                .isEqualTo(expected ? Verdict.LINEARIZABLE : Verdict.NOT_LINEARIZABLE);
+            linearizable += expected ? 1 : 0;
+            notLinearizable += expected ? 0 : 1;
+        }
+        assertThat(linearizable).isGreaterThan(500);
+        assertThat(notLinearizable).isGreaterThan(500);
+    }
+
+    /** @return a plausible outcome other than the recorded one: another value read, the other cas result, unknown. */
+    private static Outcome otherOutcome(Random random, Script script, int index) {
+        final Outcome recorded = script.outcome(index);
+        if (null == recorded || random.nextInt(4) == 0) {
+            return random.nextBoolean() ? Outcome.unknown() : Outcome.fail();
+        }
+        switch (script.operation(index).kind()) {
+            case GET:
+                final List<String> written = new ArrayList<>();
+                written.add(null);
+                for (int i = 0; i < script.size(); i++) {
+                    final Operation op = script.operation(i);
+                    if (Operation.Kind.PUT == op.kind() && op.key().equals(script.operation(index).key())) {
+                        written.add(op.value());
+                    }
+                }
+                return Outcome.ok(written.get(random.nextInt(written.size())));
+            case CAS:
+                return Outcome.ok(!recorded.applied());
+            default:
+                return Outcome.unknown();
+        }
+    }
+
     private static RegisterSimulation.Workload workload(long seed) {
         final Random random = new Random(~seed);
         return new RegisterSimulation.Workload().clients(2 + random.nextInt(7)).keys(1 + random.nextInt(6))
@@ -79,11 +128,11 @@ class RandomHistoriesTest {
     }
 
     /**
-     * Arbitrary operations over two keys and two values with random intervals and outcomes: about half are
+     * Arbitrary operations over three keys and two values with random intervals and outcomes: about half are
      * linearizable. Equal times are common, so the recording order matters too.
      */
     private static History randomSmallHistory(Random random) {
-        final int size = 1 + random.nextInt(8);
+        final int size = 1 + random.nextInt(9);
         final List<long[]> events = new ArrayList<>();
         final Operation[] operations = new Operation[size];
         final Outcome[] outcomes = new Outcome[size];
@@ -113,7 +162,7 @@ class RandomHistoriesTest {
     }
 
     private static Operation randomOperation(Random random) {
-        final String key = random.nextBoolean() ? "x" : "y";
+        final String key = KEYS[random.nextInt(KEYS.length)];
         switch (random.nextInt(6)) {
             case 0:
             case 1:
@@ -125,8 +174,9 @@ class RandomHistoriesTest {
             case 4:
                 return Operation.cas(key, randomValueOrAbsent(random), randomValueOrAbsent(random));
             default:
-                return Operation.batch(Operation.put("x", randomValue(random)),
-                    random.nextBoolean() ? Operation.put("y", randomValue(random)) : Operation.del("y"));
+                final String other = KEYS[random.nextInt(KEYS.length)];
+                return Operation.batch(Operation.put(key, randomValue(random)),
+                    random.nextBoolean() ? Operation.put(other, randomValue(random)) : Operation.del(other));
         }
     }
 
