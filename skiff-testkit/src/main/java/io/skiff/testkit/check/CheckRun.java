@@ -6,6 +6,7 @@ import org.agrona.collections.LongHashSet;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,14 +85,8 @@ final class CheckRun {
                 byEvent[events++] = call;
             }
         }
-        final Integer[] order = new Integer[events];
-        for (int i = 0; i < events; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> {
-            final int byTime = Long.compare(timeOf(byEvent[a], isReturn[a]), timeOf(byEvent[b], isReturn[b]));
-            return 0 != byTime ? byTime : Long.compare(seqOf(byEvent[a], isReturn[a]), seqOf(byEvent[b], isReturn[b]));
-        });
+        final int[] order = new int[events];
+        sortByTimeThenSeq(order, byEvent, isReturn);
         final long[] callRank = new long[n];
         final long[] returnRank = new long[n];
         for (int position = 0; position < events; position++) {
@@ -110,6 +105,37 @@ final class CheckRun {
             ops.add(toKvOp(ops.size(), call, callRank[(int)call.id()], returns));
         }
         return ops;
+    }
+
+    /**
+     * Fills {@code order} with the events sorted by time, then by recording order. Events are usually recorded in
+     * time order already (always, in a single-threaded simulation), so the boxing sort runs only when they are not.
+     */
+    private static void sortByTimeThenSeq(int[] order, Call[] byEvent, boolean[] isReturn) {
+        final Comparator<Integer> byTimeThenSeq = (a, b) -> {
+            final int byTime = Long.compare(timeOf(byEvent[a], isReturn[a]), timeOf(byEvent[b], isReturn[b]));
+            return 0 != byTime ? byTime : Long.compare(seqOf(byEvent[a], isReturn[a]), seqOf(byEvent[b], isReturn[b]));
+        };
+        final long[] seqs = new long[order.length];
+        for (int i = 0; i < order.length; i++) {
+            seqs[i] = (seqOf(byEvent[i], isReturn[i]) << 32) | i;
+        }
+        Arrays.sort(seqs);
+        boolean timeOrdered = true;
+        for (int i = 0; i < order.length; i++) {
+            order[i] = (int)seqs[i];
+            timeOrdered &= 0 == i || byTimeThenSeq.compare(order[i - 1], order[i]) < 0;
+        }
+        if (!timeOrdered) {
+            final Integer[] boxed = new Integer[order.length];
+            for (int i = 0; i < order.length; i++) {
+                boxed[i] = order[i];
+            }
+            Arrays.sort(boxed, byTimeThenSeq);
+            for (int i = 0; i < order.length; i++) {
+                order[i] = boxed[i];
+            }
+        }
     }
 
     private static long timeOf(Call call, boolean isReturn) {

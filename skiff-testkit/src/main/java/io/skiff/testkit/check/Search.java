@@ -51,6 +51,8 @@ final class Search {
         STOPPED
     }
 
+    /** Memory one search may fill with cached nodes, whatever the state limit; see {@link #bytesPerState}. */
+    static final long MEMORY_BUDGET_BYTES = 256L << 20;
     private static final int[] NONE = new int[0];
     private static final int CHECK_CLOCK_EVERY = 0xFF;
 
@@ -103,7 +105,7 @@ final class Search {
     /**
      * @param ops           the operations to search, all touching only {@code partitionKeys}.
      * @param partitionKeys the keys (interned ids), sorted.
-     * @param maxStates     give up after caching this many nodes.
+     * @param maxStates     give up after caching this many nodes (or {@link #MEMORY_BUDGET_BYTES} worth of them).
      * @param deadlineNs    give up at this {@link System#nanoTime()}.
      * @param guide         for operation ids, the order in which to try candidates, as found by
      *                      {@link WitnessMerge#guide}; {@code null} to try them in call order.
@@ -112,7 +114,7 @@ final class Search {
     Search(List<KvOp> ops, int[] partitionKeys, Int2IntHashMap guide, long maxStates, long deadlineNs,
         int stopAtCount) {
         this.partitionKeys = partitionKeys;
-        this.maxStates = maxStates;
+        this.maxStates = Math.min(maxStates, MEMORY_BUDGET_BYTES / bytesPerState(partitionKeys.length));
         this.deadlineNs = deadlineNs;
         this.stopAtCount = stopAtCount;
         this.reduceOrder = partitionKeys.length > 1;
@@ -186,6 +188,14 @@ final class Search {
         isApplied = new boolean[unknown.length];
         state = ValueVector.absent(partitionKeys.length);
         keyMark = new int[partitionKeys.length];
+    }
+
+    /**
+     * @return roughly what one cached node costs with this many keys: cache entry, frame, hash slot and holes, and
+     *     a state that shares all chunks of its parent but one.
+     */
+    static long bytesPerState(int keys) {
+        return 160 + 4L * Math.min(32, keys) + 8L * ((keys + 31) / 32);
     }
 
     /** @return how the search ended; after {@link Status#STOPPED}, {@link #stuckPoint()} describes the node. */

@@ -4,6 +4,7 @@ import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.IntArrayList;
 import org.agrona.collections.LongHashSet;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +21,9 @@ import java.util.Map;
  * order, each operation reached from its call event and leading to its return event.
  *
  * <p>A batch with an unknown outcome may appear in the orders of some of its keys only (the search left it out
- * of the others, or the reduction dropped it there as invisible). Its write then goes after everything else of
- * the keys it is missing from, which is valid for those keys since nothing reads it there.
+ * of the others, or the reduction dropped it there as invisible). Where it is missing, its write goes right
+ * before a write of that key (so nothing reads it), the first one invoked after the batch's predecessors in the
+ * other orders, or after everything else of that key if there is none; either is valid for that key.
  *
  * <p>A cycle proves nothing: other per-key orders might merge. The caller then searches the partition as a whole,
  * guided by {@link #guide()}: a topological order of the graph in which each cycle was cut at one edge, which
@@ -64,22 +66,20 @@ final class WitnessMerge {
         final boolean[] included = new boolean[n];
         final IntArrayList edges = new IntArrayList();
         final LongHashSet batchInOrder = new LongHashSet();
+        final Int2IntHashMap earliestPoint = new Int2IntHashMap(-1);
         for (final Map.Entry<Integer, List<KvOp>> keyOrder : orders.entrySet()) {
-            int before = -1;
             KvOp previous = null;
             for (final KvOp op : keyOrder.getValue()) {
                 final int local = localOf.get(op.id);
                 included[local] = true;
                 if (ops.get(local).keys.length > 1) {
                     batchInOrder.add(((long)keyOrder.getKey() << 32) | local);
+                    final long after = null == previous ? op.callRank : Math.max(op.callRank, previous.callRank);
+                    earliestPoint.put(local, (int)Math.max(earliestPoint.get(local), after));
                 }
-                if (before >= 0) {
-                    final boolean weak = isUnreadWrite(previous) || isUnreadWrite(op);
-                    edge(edges, before | (weak ? WEAK : 0), local);
-                }
-                before = local;
                 previous = op;
             }
+            dependencies(keyOrder.getValue(), localOf, edges);
         }
         for (int i = 0; i < n; i++) {
             if (!included[i] || ops.get(i).keys.length == 1) {
@@ -88,7 +88,17 @@ final class WitnessMerge {
             for (final int key : ops.get(i).keys) {
                 final List<KvOp> order = orders.get(key);
                 if (null != order && !order.isEmpty() && !batchInOrder.contains(((long)key << 32) | i)) {
-                    edge(edges, localOf.get(order.get(order.size() - 1).id), i);
+                    int next = 0;
+                    while (next < order.size()
+                        && (KvOp.WRITE != order.get(next).kind || order.get(next).callRank <= earliestPoint.get(i))) {
+                        next++;
+                    }
+                    if (next > 0) {
+                        edge(edges, localOf.get(order.get(next - 1).id) | WEAK, i);
+                    }
+                    if (next < order.size()) {
+                        edge(edges, i | WEAK, localOf.get(order.get(next).id));
+                    }
                 }
             }
         }
@@ -117,6 +127,45 @@ final class WitnessMerge {
             }
         }
         sort(n + eventCount, edges, included);
+    }
+
+    /**
+     * Adds the edges of one key's order that matter, rather than a chain through all of it: its operations form
+     * groups — a run of blind writes of one value with nothing between them, or a single cas, or the reads (gets,
+     * refused cases) after a group. Reads come after the writes they saw and before the next group; a group comes
+     * after everything before it. Operations within a group commute, so any order that keeps these edges is as
+     * valid for the key as the one found, and two keys that ordered, say, two deletes differently do not make a
+     * cycle.
+     */
+    private static void dependencies(List<KvOp> order, Int2IntHashMap localOf, IntArrayList edges) {
+        List<KvOp> barrier = new ArrayList<>();
+        List<KvOp> writes = new ArrayList<>();
+        List<KvOp> reads = new ArrayList<>();
+        for (final KvOp op : order) {
+            if (KvOp.GET == op.kind || (KvOp.CAS == op.kind && KvOp.CAS_REFUSED == op.casResult)) {
+                dependOn(writes, op, localOf, edges);
+                reads.add(op);
+                continue;
+            }
+            final KvOp last = writes.isEmpty() ? null : writes.get(writes.size() - 1);
+            final boolean joins = KvOp.WRITE == op.kind && null != last && KvOp.WRITE == last.kind
+                && reads.isEmpty() && last.values[0] == op.values[0];
+            if (!joins) {
+                barrier = reads.isEmpty() ? writes : reads;
+                writes = new ArrayList<>();
+                reads = new ArrayList<>();
+            }
+            dependOn(barrier, op, localOf, edges);
+            writes.add(op);
+        }
+    }
+
+    private static void dependOn(List<KvOp> before, KvOp op, Int2IntHashMap localOf, IntArrayList edges) {
+        final int local = localOf.get(op.id);
+        for (final KvOp earlier : before) {
+            final boolean weak = isUnreadWrite(earlier) || isUnreadWrite(op);
+            edge(edges, localOf.get(earlier.id) | (weak ? WEAK : 0), local);
+        }
     }
 
     /** @return whether the operation writes a value nobody reads, so its place in the key's order is nearly free. */
