@@ -20,12 +20,17 @@ import java.util.TreeSet;
  *
  * <p>Partitions: the key-value model is a product of one register per key, and linearizability is local
  * (Herlihy and Wing), so single-key operations are checked per key. A batch writes several keys at one instant,
- * which breaks locality; keys joined by batches (union-find) form one partition, decided in three steps:
+ * which breaks locality; keys joined by batches (union-find) form one partition, decided in steps:
  * <ol>
+ *   <li>the partition is reduced as a whole ({@link HistoryReduction}), so that a batch pinned by a read of one
+ *       key must take effect on all of its keys;</li>
  *   <li>each key's projection (batches reduced to their write of that key) is searched alone; a violation there
  *       is a violation of the whole, since a linearization of the whole projects onto one of each key;</li>
- *   <li>the per-key linearizations are merged if they can be ({@link WitnessMerge}), which proves the whole;</li>
- *   <li>otherwise the partition is searched as a whole, which is exact but costs more.</li>
+ *   <li>the per-key orders are merged ({@link WitnessMerge}); if they merge, that proves the whole. If not, the
+ *       keys are searched again for a few rounds, trying candidates in the merged order first, so that keys free
+ *       to agree do;</li>
+ *   <li>otherwise the partition is searched as a whole, guided by the last merged order: exact, but it can cost
+ *       much more.</li>
  * </ol>
  */
 final class CheckRun {

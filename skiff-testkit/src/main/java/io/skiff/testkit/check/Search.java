@@ -19,7 +19,8 @@ import java.util.Map;
  * A node of the search is the set of operations already placed in the linearization plus the model state. Its
  * candidates are the unplaced operations invoked before the first unplaced return: placing an operation means
  * its result fits the state ({@link KvModel}); when no candidate fits, the search backtracks. The search
- * succeeds once every operation with a return is placed.
+ * succeeds once every operation with a return is placed. Candidates are tried in call order, or in the order of a
+ * guide (a merged order of per-key linearizations) when one is given; the order changes speed, never the verdict.
  *
  * <p>Three refinements:
  * <ul>
@@ -36,9 +37,9 @@ import java.util.Map;
  *       is, or be dropped. A node reached that way is also skipped when the same node was seen without that
  *       restriction.</li>
  *   <li><b>Partial-order reduction</b> for partitions of several keys: only candidates connected by shared keys
- *       to the operation whose return comes first are tried. Any valid order can be rearranged to start with
- *       one of them, because the others invoke before that return, return after it, and touch other keys, so
- *       they can move behind it.</li>
+ *       to the operation whose return comes first are tried (right after an unknown write, the rule above applies
+ *       instead). Any valid order can be rearranged to start with one of them, because the others invoke before
+ *       that return, return after it, and touch other keys, so they can move behind it.</li>
  * </ul>
  */
 final class Search {

@@ -78,9 +78,9 @@ class RandomHistoriesTest {
         int notLinearizable = 0;
         for (long seed = 0; seed < 3000; seed++) {
             final Random random = new Random(seed);
-            final RegisterSimulation.Workload workload = new RegisterSimulation.Workload().clients(2 + random.nextInt(3))
-                .keys(1 + random.nextInt(3)).groupSize(3).operations(4 + random.nextInt(8)).unknownRate(0.2)
-                .maxLatency(1 + random.nextInt(4));
+            final RegisterSimulation.Workload workload = new RegisterSimulation.Workload()
+                .clients(2 + random.nextInt(3)).keys(1 + random.nextInt(3)).groupSize(3)
+                .operations(4 + random.nextInt(8)).unknownRate(0.2).maxLatency(1 + random.nextInt(4));
             final Script script = RegisterSimulation.generate(workload, seed);
             final int changed = random.nextInt(script.size());
             final Outcome replacement = otherOutcome(random, script, changed);
