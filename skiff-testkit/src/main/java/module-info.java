@@ -1,5 +1,6 @@
 /**
- * Testing Skiff clusters in one JVM: the in-memory network with faults, and contract tests for storage providers.
+ * Testing Skiff clusters in one JVM: the in-memory network with faults, contract tests for storage providers, and a
+ * linearizability checker for key-value histories.
  *
  * @provides io.skiff.spi.TransportProvider the JVM-wide default in-memory network, protocol {@code mem}
  */
@@ -13,6 +14,7 @@ module io.skiff.testkit {
     exports io.skiff.testkit;
     exports io.skiff.testkit.spi;
     exports io.skiff.testkit.sim;
+    exports io.skiff.testkit.check;
 
     provides io.skiff.spi.TransportProvider with io.skiff.testkit.DefaultMemoryNetworkProvider;
 }

@@ -3,6 +3,7 @@ package io.skiff.testkit.sim;
 import io.skiff.SkiffNode;
 import io.skiff.SkiffOptions;
 import io.skiff.core.raft.DeliberateBug;
+import io.skiff.testkit.check.LinearizabilityChecker;
 
 import java.time.Duration;
 import java.util.EnumSet;
@@ -15,7 +16,7 @@ import java.util.function.Consumer;
  * A randomized simulation run: a seeded fault schedule and a client workload against a cluster, with the Raft
  * invariants checked after every step; then, once every fault is repaired, a liveness phase in which the cluster
  * must elect a leader and complete a write within a bound; then the client history is checked for
- * linearizability. The seed determines everything, so a failure replays with the same seed, and
+ * linearizability ({@link LinearizabilityChecker}; a check that cannot decide counts as a failure). The seed determines everything, so a failure replays with the same seed, and
  * {@link #shrink} looks for a shorter schedule that still fails.
  */
 public final class ChaosRun {
@@ -159,6 +160,11 @@ public final class ChaosRun {
             checkLiveness(sim, settings.livenessBound());
             workload.stop();
             sim.runFor(settings.workload().timeout().plusMillis(100));
+            final io.skiff.testkit.check.Result check = LinearizabilityChecker.check(workload.history(),
+                Duration.ofSeconds(30), LinearizabilityChecker.DEFAULT_MAX_STATES);
+            if (!check.isLinearizable()) {
+                throw new AssertionError("linearizability: " + check);
+            }
             return new Result(seed, schedule, null, -1, workload.operations(), sim.eventsRun(), sim.log());
         } catch (AssertionError | RuntimeException e) {
             sim.record("failed: " + e.getMessage() + "; state: " + sim);
@@ -167,16 +173,26 @@ public final class ChaosRun {
         }
     }
 
+    /**
+     * The healed cluster must complete a write within the bound. A write that fails is tried again through whoever
+     * leads then (the node asked may have just been removed or deposed): liveness is about the cluster, not one node.
+     */
     private static void checkLiveness(Simulation sim, Duration bound) {
         final long deadline = sim.nowNs() + bound.toNanos();
-        final SkiffNode leader = sim.awaitLeader(bound);
-        final Duration left = Duration.ofNanos(Math.max(1, deadline - sim.nowNs()));
-        try {
-            sim.await(leader.levelup().put("liveness", "ok"), left);
-        } catch (AssertionError e) {
-            throw new AssertionError("liveness: the healed cluster did not complete a write within " + bound
-                + ": " + e.getMessage(), e);
+        AssertionError last = null;
+        while (sim.nowNs() < deadline) {
+            final Duration left = Duration.ofNanos(Math.max(1, deadline - sim.nowNs()));
+            try {
+                final SkiffNode leader = sim.awaitLeader(left);
+                sim.await(leader.levelup().put("liveness", "ok"), Duration.ofNanos(Math.max(1,
+                    deadline - sim.nowNs())));
+                return;
+            } catch (AssertionError e) {
+                last = e;
+            }
         }
+        throw new AssertionError("liveness: the healed cluster did not complete a write within " + bound
+            + (null == last ? "" : ": " + last.getMessage()), last);
     }
 
     /** Shrinking keeps only runs that fail the same way (same property), not any failure at all. */

@@ -3,6 +3,8 @@ package io.skiff.testkit.sim;
 import io.skiff.Batch;
 import io.skiff.SkiffException;
 import io.skiff.SkiffNode;
+import io.skiff.testkit.check.History;
+import io.skiff.testkit.check.Outcome;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +21,8 @@ import java.util.concurrent.CompletionException;
  * Simulated clients issuing get/put/del/batch operations through {@link io.skiff.LevelUp} on random live nodes,
  * one operation at a time each, and recording every invocation and outcome in virtual time. Written values are
  * unique, so a lost or doubled write is visible to the checker. An operation that neither succeeds nor fails in
- * time is recorded as unknown: it may still take effect.
+ * time is recorded as unknown: it may still take effect. Batches stay within groups of four keys, which keeps
+ * the linearizability check of the {@link #history()} per small group of keys.
  */
 public final class Workload {
     /**
@@ -54,6 +57,7 @@ public final class Workload {
         private long completedNs = -1;
         private Outcome outcome = Outcome.PENDING;
         private String read;
+        private long historyId;
 
         Operation(int client, Kind kind, String key, String value, Map<String, String> batch, long invokedNs) {
             this.client = client;
@@ -125,6 +129,7 @@ public final class Workload {
     private final SplittableRandom random;
     private final Options options;
     private final List<Operation> operations = new ArrayList<>();
+    private final History history = new History();
     private boolean running;
     private int written;
 
@@ -153,6 +158,11 @@ public final class Workload {
         return Collections.unmodifiableList(operations);
     }
 
+    /** @return the history in the checker's terms, for {@link io.skiff.testkit.check.LinearizabilityChecker}. */
+    public History history() {
+        return history;
+    }
+
     /** @return operations that succeeded. */
     public long succeeded() {
         return operations.stream().filter(o -> o.outcome() == Operation.Outcome.OK).count();
@@ -179,8 +189,9 @@ public final class Workload {
         } else if (dice < options.readShare() + options.batchShare()) {
             final Map<String, String> writes = new LinkedHashMap<>();
             final Batch batch = Batch.create();
+            final int group = random.nextInt(Math.max(1, options.keys() / 4));
             for (int i = 1 + random.nextInt(3); i > 0; i--) {
-                final String key = key();
+                final String key = "k" + Math.min(options.keys() - 1, group * 4 + random.nextInt(4));
                 if (random.nextInt(4) == 0) {
                     writes.put(key, null);
                     batch.del(key);
@@ -204,10 +215,12 @@ public final class Workload {
             future = node.levelup().put(key, value);
         }
         operations.add(operation);
+        operation.historyId = history.invoke(client, checkerOperation(operation), now);
         future.whenComplete((result, failure) -> finished(client, operation, result, failure));
         simulation.scheduler().after(options.timeout().toNanos(), () -> {
             if (operation.outcome() == Operation.Outcome.PENDING) {
                 operation.complete(Operation.Outcome.UNKNOWN, null, simulation.nowNs());
+                history.complete(operation.historyId, Outcome.unknown(), simulation.nowNs());
                 afterOperation(client);
             }
         });
@@ -220,13 +233,32 @@ public final class Workload {
         if (null == failure) {
             final String read = result instanceof Optional<?> o ? (String)o.orElse(null) : null;
             operation.complete(Operation.Outcome.OK, read, simulation.nowNs());
+            history.complete(operation.historyId, operation.kind() == Operation.Kind.GET ? Outcome.ok(read)
+                : Outcome.ok(), simulation.nowNs());
         } else {
             final Throwable cause = failure instanceof CompletionException && null != failure.getCause()
                 ? failure.getCause() : failure;
             final boolean unknown = cause instanceof SkiffException && ((SkiffException)cause).outcomeUnknown();
             operation.complete(unknown ? Operation.Outcome.UNKNOWN : Operation.Outcome.FAIL, null, simulation.nowNs());
+            history.complete(operation.historyId, unknown ? Outcome.unknown() : Outcome.fail(), simulation.nowNs());
         }
         afterOperation(client);
+    }
+
+    private static io.skiff.testkit.check.Operation checkerOperation(Operation operation) {
+        switch (operation.kind()) {
+            case GET:
+                return io.skiff.testkit.check.Operation.get(operation.key());
+            case PUT:
+                return io.skiff.testkit.check.Operation.put(operation.key(), operation.value());
+            case DEL:
+                return io.skiff.testkit.check.Operation.del(operation.key());
+            default:
+                final List<io.skiff.testkit.check.Operation> writes = new ArrayList<>();
+                operation.batch().forEach((key, value) -> writes.add(null == value
+                    ? io.skiff.testkit.check.Operation.del(key) : io.skiff.testkit.check.Operation.put(key, value)));
+                return io.skiff.testkit.check.Operation.batch(writes);
+        }
     }
 
     private void afterOperation(int client) {

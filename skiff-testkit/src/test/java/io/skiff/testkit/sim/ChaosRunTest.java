@@ -34,6 +34,11 @@ class ChaosRunTest {
     }
 
     @Test
+    void readsWithoutConfirmingLeadershipAreCaughtByTheLinearizabilityCheck() {
+        assertCaught(HARSH.withBug(DeliberateBug.READ_WITHOUT_QUORUM), "linearizability");
+    }
+
+    @Test
     void aDiskThatForgetsTheVoteIsCaught() {
         assertCaught(HARSH.withDisk(DiskFaults.HEALTHY.withForgottenVote(true))
             .withNodes(5).withOptions(o -> o.preVote(false)), "vote");
