@@ -174,10 +174,19 @@ final class XodusCluster implements AutoCloseable {
         return leader.state() == NodeState.LEADER && leader.term() == term ? Optional.of(leader) : Optional.empty();
     }
 
-    /** Waits until every running node has applied at least {@code index}. */
-    void awaitApplied(long index) {
+    /**
+     * Waits until every running node holds and has applied the leader's whole log. A linearizable round first, so
+     * that the leader's published stats include the writes that completed before this call (a write's future may
+     * complete a moment before its node publishes the stats of that duty cycle).
+     */
+    void awaitConverged(SkiffNode leader) {
+        Await.result(leader.readConsensus());
+        final long last = leader.stats().lastIndex();
         for (SkiffNode node : running()) {
-            Await.until(node + " applied index " + index, () -> node.stats().appliedIndex() >= index);
+            Await.until(node + " holds and applied the leader's log up to " + last, () -> {
+                final var stats = node.stats();
+                return stats.lastIndex() == last && stats.appliedIndex() == last;
+            });
         }
     }
 

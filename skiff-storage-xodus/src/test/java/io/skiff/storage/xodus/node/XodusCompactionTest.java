@@ -39,13 +39,13 @@ class XodusCompactionTest {
         final Writes writes = new Writes();
         writes.write(leader, 600, 32, 20);
 
-        cluster.awaitApplied(leader.stats().commitIndex());
+        cluster.awaitConverged(leader);
         for (SkiffNode node : cluster.running()) {
             assertThat(node.stats().firstIndex()).as("first index in the log of %s", node).isGreaterThan(200);
             assertThat(node.stats().counter("snapshotsTaken")).isPositive();
         }
         final SkiffNode late = cluster.start("/mem/c");
-        Await.until("the late node caught up", () -> late.stats().appliedIndex() >= leader.stats().commitIndex());
+        cluster.awaitConverged(leader);
 
         assertThat(late.stats().counter("snapshotsInstalled")).isPositive();
         assertThat(late.stats().firstIndex()).isGreaterThan(200);
@@ -70,15 +70,14 @@ class XodusCompactionTest {
         writes.write(leader, 100, 16, 100);
         final SkiffNode down = cluster.nodes().stream().filter(node -> node != leader).findFirst().orElseThrow();
         final String downAddress = down.address().toString();
-        cluster.awaitApplied(leader.stats().commitIndex());
+        cluster.awaitConverged(leader);
         cluster.stop(down);
 
         writes.write(leader, 10_100, 256, 100);
         assertThat(leader.stats().firstIndex()).as("the leader compacted its log").isGreaterThan(9_000);
         final SkiffNode back = cluster.replace(downAddress);
         cluster.start(downAddress);
-        Await.until("the node that was down caught up",
-            () -> back.stats().appliedIndex() >= leader.stats().commitIndex());
+        cluster.awaitConverged(leader);
 
         assertThat(back.stats().counter("snapshotsInstalled")).isPositive();
         final long expected = XodusCluster.checksum(writes.expected());

@@ -84,6 +84,24 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * @return the next line the child said.
+     * @throws AssertionError when it exits or says nothing within the timeout.
+     */
+    public String nextLine() {
+        try {
+            final String line = lines.poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            if (null == line || "EXITED".equals(line)) {
+                throw new AssertionError("the child said nothing more (" + (null == line ? "timed out" : "it exited")
+                    + ")");
+            }
+            return line;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** Closes the child's standard input, its cue to finish. */
     public void closeInput() {
         try {
