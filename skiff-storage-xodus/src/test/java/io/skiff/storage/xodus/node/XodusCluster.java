@@ -45,12 +45,14 @@ final class XodusCluster implements AutoCloseable {
      * @param stateMachine {@code kv} or {@code kv-storage}.
      * @param tuning       changes to the short default options.
      */
-    XodusCluster(List<String> addresses, Path location, String stateMachine, UnaryOperator<SkiffOptions.Builder> tuning) {
+    XodusCluster(List<String> addresses, Path location, String stateMachine,
+        UnaryOperator<SkiffOptions.Builder> tuning) {
         this(addresses, location, stateMachine, tuning, InMemoryNetwork.DEFAULT_INBOX_CAPACITY);
     }
 
-    XodusCluster(List<String> addresses, Path location, String stateMachine, UnaryOperator<SkiffOptions.Builder> tuning,
-        int inboxCapacity) {
+    /** @param inboxCapacity bytes of each node's inbox on the in-memory network; frames may be an eighth of it. */
+    XodusCluster(List<String> addresses, Path location, String stateMachine,
+        UnaryOperator<SkiffOptions.Builder> tuning, int inboxCapacity) {
         this.addresses = List.copyOf(addresses);
         this.network = new InMemoryNetwork(inboxCapacity);
         this.base = tuning.apply(SkiffOptions.builder()
