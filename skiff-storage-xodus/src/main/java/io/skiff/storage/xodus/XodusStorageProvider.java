@@ -28,7 +28,9 @@ public final class XodusStorageProvider implements StorageProvider {
     /**
      * Opens the node's Xodus environment, creating the directory when missing, and verifies what it holds before
      * returning: the format marker, every log record (checksum, index, contiguity against the recorded bounds), the
-     * saved term and vote, and the latest snapshot's record count.
+     * saved term and vote, the latest snapshot's record count, and the key-value store's applied index record and
+     * its first and last entries. The storage keeps a {@link io.skiff.spi.KvStore} for the {@code kv-storage} state
+     * machine.
      *
      * @throws StorageException when the directory is in use (by this process or another: the Xodus lock), holds
      *                          data of an unknown format version, or holds anything that fails verification; the

@@ -2,6 +2,7 @@ package io.skiff.storage.xodus.store;
 
 import io.skiff.StorageException;
 import jetbrains.exodus.env.Environment;
+import jetbrains.exodus.env.EnvironmentConfig;
 import jetbrains.exodus.env.Transaction;
 
 import java.nio.file.Path;
@@ -16,6 +17,14 @@ import java.util.List;
  * in {@code FSYNC} mode, one fsync. Reads made while it is open go through it, so they see what is written but not
  * yet synced. A commit that changed nothing is aborted instead, costing no fsync.
  *
+ * <p>Writes that need no fsync (the key-value store's, which the log can replay) join with {@link #writeUnforced()}
+ * and end with {@link #commitUnforced()}: in {@code FSYNC} mode that commit skips the fsync unless an ordinary
+ * {@link #write()} joined the same transaction, whose commit must still be forced. Xodus 2.0.1 has no per-transaction
+ * durability, only the run-time setting {@code durableWrite}; an unforced commit clears it, flushes the transaction
+ * and sets it again <em>before</em> ending the transaction, so that no other writer (Xodus's cleaner waits for the
+ * exclusive transaction) ever commits while it is clear. The fsync of any later forced commit covers the unforced
+ * ones before it: Xodus appends every commit to the same log.
+ *
  * <p>After a failed write or commit the storage accepts no more operations: its in-memory state may no longer match
  * the disk, and a node must not acknowledge what it could not persist.
  *
@@ -25,15 +34,19 @@ import java.util.List;
 final class GroupCommit {
     private final Environment env;
     private final Path directory;
+    private final boolean forcing;
     private final List<TransactionParticipant> participants = new ArrayList<>(2);
     private Transaction txn;
+    private boolean forceNeeded;
     private StorageException failure;
     private boolean closed;
     private long commits;
+    private long unforcedCommits;
 
     GroupCommit(Environment env, Path directory) {
         this.env = env;
         this.directory = directory;
+        this.forcing = env.getEnvironmentConfig().getLogDurableWrite();
     }
 
     Environment environment() {
@@ -48,8 +61,18 @@ final class GroupCommit {
         participants.add(participant);
     }
 
-    /** @return the open write transaction, begun if none is open. */
+    /** @return the open write transaction, begun if none is open; its commit will be forced to the device. */
     Transaction write() {
+        final Transaction joined = writeUnforced();
+        forceNeeded = true;
+        return joined;
+    }
+
+    /**
+     * @return the open write transaction, begun if none is open, for writes that {@link #commitUnforced()} may commit
+     *         without an fsync.
+     */
+    Transaction writeUnforced() {
         checkUsable();
         if (null == txn) {
             try {
@@ -92,12 +115,31 @@ final class GroupCommit {
         return commits;
     }
 
+    /** @return of {@link #commits()}, those committed without the fsync that {@code FSYNC} mode otherwise forces. */
+    long unforcedCommits() {
+        return unforcedCommits;
+    }
+
     /**
      * Commits the open write transaction, if any: one Xodus commit, and one fsync in {@code FSYNC} mode.
      *
      * @throws StorageException when Xodus fails or refuses; the storage then accepts no more operations.
      */
     void commit() {
+        commit(true);
+    }
+
+    /**
+     * Commits the open write transaction, if any, without an fsync unless a {@link #write()} joined it. The commit is
+     * atomic all the same; a crash of the machine (not of the process) may lose it until a later forced commit.
+     *
+     * @throws StorageException when Xodus fails or refuses; the storage then accepts no more operations.
+     */
+    void commitUnforced() {
+        commit(forceNeeded);
+    }
+
+    private void commit(boolean force) {
         checkUsable();
         if (null == txn) {
             return;
@@ -109,7 +151,7 @@ final class GroupCommit {
             }
             if (committing.isIdempotent()) {
                 committing.abort();
-            } else if (committing.commit()) {
+            } else if (force || !forcing ? committing.commit() : commitWithoutFsync(committing)) {
                 commits++;
             } else {
                 throw new IllegalStateException("Xodus refused to commit the exclusive transaction");
@@ -118,9 +160,26 @@ final class GroupCommit {
             throw fail("cannot commit to the Xodus environment", e);
         }
         txn = null;
+        forceNeeded = false;
         for (TransactionParticipant participant : participants) {
             participant.afterCommit();
         }
+    }
+
+    private boolean commitWithoutFsync(Transaction committing) {
+        final EnvironmentConfig config = env.getEnvironmentConfig();
+        config.setLogDurableWrite(false);
+        final boolean flushed;
+        try {
+            flushed = committing.flush();
+        } finally {
+            config.setLogDurableWrite(true);
+        }
+        if (flushed) {
+            committing.abort();
+            unforcedCommits++;
+        }
+        return flushed;
     }
 
     /** Discards the open write transaction, if any, and what was written in it. */
@@ -130,6 +189,7 @@ final class GroupCommit {
         }
         final Transaction aborting = txn;
         txn = null;
+        forceNeeded = false;
         try {
             aborting.abort();
         } finally {

@@ -29,6 +29,8 @@ import java.util.List;
  *   <tr><td>{@code snapshot}</td><td>id, index, term, records (4 x int64), configuration length (int32) and
  *       bytes</td></tr>
  *   <tr><td>{@code snapshot.staging}</td><td>id of the snapshot being staged (int64)</td></tr>
+ *   <tr><td>{@code kv}</td><td>{@link KvState}: generation of the key-value store and the applied index its entries
+ *       reflect (2 x int64)</td></tr>
  * </table>
  *
  * <p>The format marker keeps record format version 1 in every future format, so that any later build can read the
@@ -44,6 +46,7 @@ final class MetaStore {
     static final ByteIterable STATE_KEY = name("state");
     static final ByteIterable SNAPSHOT_KEY = name("snapshot");
     static final ByteIterable STAGING_KEY = name("snapshot.staging");
+    static final ByteIterable KV_KEY = name("kv");
 
     private final Store store;
     private final RecordCodec codec;
@@ -170,6 +173,27 @@ final class MetaStore {
 
     void deleteStaging(Transaction txn) {
         store.delete(txn, STAGING_KEY);
+    }
+
+    /** @return the key-value store's committed state, or {@code null} when it was never committed. */
+    KvState kvState(Transaction txn) {
+        final ByteBuffer payload = read(txn, KV_KEY, RecordKind.KV_STATE);
+        if (null == payload) {
+            return null;
+        }
+        expectLength(payload, KvState.BYTES, RecordKind.KV_STATE);
+        final long generation = payload.getLong();
+        final long appliedIndex = payload.getLong();
+        if (generation < 0 || appliedIndex < 0) {
+            throw codec.corrupt(RecordKind.KV_STATE, STORE, 0, "generation " + generation + " and applied index "
+                + appliedIndex + " must not be negative");
+        }
+        return new KvState(generation, appliedIndex);
+    }
+
+    void putKvState(Transaction txn, KvState state) {
+        put(txn, KV_KEY, RecordKind.KV_STATE, ByteBuffer.allocate(KvState.BYTES).putLong(state.generation())
+            .putLong(state.appliedIndex()).array());
     }
 
     private void putFormat(Transaction txn) {

@@ -30,8 +30,9 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * <p>All fields are big-endian. For a log entry the sequence is its index (equal to its key) and the tag its term;
- * for a snapshot record the sequence is its record number (equal to its key) and the tag the snapshot's id; meta
- * records carry 0 in both. Xodus 2.0.1 keeps no checksum of its own, so this one is what stands between a flipped
+ * for a snapshot record the sequence is its record number (equal to its key) and the tag the snapshot's id; for a
+ * key-value entry the sequence is the CRC32C of its key and the tag its store's generation; meta records carry 0 in
+ * both. Xodus 2.0.1 keeps no checksum of its own, so this one is what stands between a flipped
  * bit on disk and a wrong answer.
  *
  * <p>Not thread-safe: each store owns one codec. {@link #verify} hands back a view of a scratch buffer that the next

@@ -18,7 +18,11 @@ enum RecordKind {
     /** The latest committed snapshot's id and metadata. */
     SNAPSHOT('N', "snapshot pointer"),
     /** The id of a snapshot being staged. */
-    SNAPSHOT_STAGING('T', "snapshot staging marker");
+    SNAPSHOT_STAGING('T', "snapshot staging marker"),
+    /** One entry of the key-value store: sequence = CRC32C of its key, tag = the generation of its store. */
+    KV_ENTRY('V', "key-value entry"),
+    /** The key-value store's generation and the applied index its entries reflect. */
+    KV_STATE('K', "key-value state");
 
     private final byte code;
     private final String description;

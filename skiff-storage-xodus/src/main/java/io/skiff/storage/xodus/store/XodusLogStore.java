@@ -183,12 +183,9 @@ final class XodusLogStore implements LogStore, TransactionParticipant {
     public int read(long fromIndex, long toIndex, int maxBytes, EntryHandler handler) {
         Objects.requireNonNull(handler, "handler");
         group.checkUsable();
-        if (fromIndex > toIndex) {
-            return 0;
-        }
-        if (fromIndex <= compactedIndex || toIndex > lastIndex) {
-            throw new StorageException("read(" + fromIndex + ", " + toIndex + "): the log holds entries "
-                + (compactedIndex + 1) + " to " + lastIndex + " only");
+        if (fromIndex <= compactedIndex || toIndex > lastIndex || fromIndex > toIndex) {
+            throw new StorageException("read(" + fromIndex + ", " + toIndex + "): expected fromIndex <= toIndex "
+                + "within the entries the log holds, " + (compactedIndex + 1) + " to " + lastIndex);
         }
         final Transaction txn = group.read();
         boolean inHandler = false;

@@ -2,6 +2,7 @@ package io.skiff.storage.xodus.store;
 
 import io.skiff.NodeAddress;
 import io.skiff.StorageException;
+import io.skiff.spi.KvStore;
 import io.skiff.spi.LogStore;
 import io.skiff.spi.SnapshotStore;
 import io.skiff.spi.StateStore;
@@ -16,11 +17,13 @@ import jetbrains.exodus.env.Transaction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * One node's storage: a Xodus environment in the node's directory holding the stores {@code skiff.meta} (format
- * marker, log bounds, term and vote, snapshot pointers), {@code skiff.log} and one {@code skiff.snapshot.<id>} per
- * snapshot, all written through one {@link GroupCommit}.
+ * marker, log bounds, term and vote, snapshot pointers, the key-value store's applied index), {@code skiff.log}, one
+ * {@code skiff.snapshot.<id>} per snapshot and {@code skiff.kv.<generation>} for the {@link XodusKvStore key-value
+ * store}, all written through one {@link GroupCommit}.
  *
  * <p>Opening verifies everything that can be verified cheaply enough to do always: after a clean close, that the
  * data files are exactly as they were closed ({@link CleanClose}); then the format marker, every log record, the
@@ -44,16 +47,18 @@ public final class XodusStorage implements Storage {
     private final XodusLogStore log;
     private final XodusStateStore state;
     private final XodusSnapshotStore snapshots;
+    private final XodusKvStore kv;
     private boolean closed;
 
     private XodusStorage(Path directory, Environment env, GroupCommit group, XodusLogStore log,
-        XodusStateStore state, XodusSnapshotStore snapshots) {
+        XodusStateStore state, XodusSnapshotStore snapshots, XodusKvStore kv) {
         this.directory = directory;
         this.env = env;
         this.group = group;
         this.log = log;
         this.state = state;
         this.snapshots = snapshots;
+        this.kv = kv;
     }
 
     /**
@@ -92,11 +97,12 @@ public final class XodusStorage implements Storage {
             final XodusLogStore log = XodusLogStore.open(group, meta, txn);
             final XodusStateStore state = XodusStateStore.open(group, meta, txn);
             final XodusSnapshotStore snapshots = XodusSnapshotStore.open(group, meta, txn);
+            final XodusKvStore kv = XodusKvStore.open(group, meta, txn);
             group.commit();
             if (!created) {
                 CreationMarker.write(dir);
             }
-            return new XodusStorage(dir, env, group, log, state, snapshots);
+            return new XodusStorage(dir, env, group, log, state, snapshots, kv);
         } catch (RuntimeException e) {
             try {
                 group.abort();
@@ -126,6 +132,17 @@ public final class XodusStorage implements Storage {
         return snapshots;
     }
 
+    /**
+     * The key-value store for the {@code kv-storage} state machine; see {@link XodusKvStore}. Its commits are atomic
+     * with their applied index but not forced to the device on their own.
+     *
+     * @return the store, always present.
+     */
+    @Override
+    public Optional<KvStore> kvStore() {
+        return Optional.of(kv);
+    }
+
     /** @return the directory, as a real path. */
     public Path directory() {
         return directory;
@@ -134,6 +151,11 @@ public final class XodusStorage implements Storage {
     /** @return Xodus transactions committed since open; N appends and one sync count one. */
     public long transactionsCommitted() {
         return group.commits();
+    }
+
+    /** @return of {@link #transactionsCommitted()}, those committed without an fsync in {@code FSYNC} mode. */
+    public long transactionsCommittedUnforced() {
+        return group.unforcedCommits();
     }
 
     /**

@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A second JVM running one of the test mains on the class path (the module path of this JVM and its class path
- * together), whose standard output is read line by line.
+ * together), whose standard output is read line by line. Public for the node tests in another package.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
     private static final long TIMEOUT_MS = 30_000;
 
     private final Process process;
@@ -40,10 +40,13 @@ final class ChildJvm implements AutoCloseable {
         reader.start();
     }
 
-    static ChildJvm start(Class<?> main, String... args) {
+    public static ChildJvm start(Class<?> main, String... args) {
         final List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx256m");
+        command.add("-XX:+UseSerialGC");
+        command.add("--add-exports");
+        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
         command.add("-cp");
         command.add(System.getProperty("jdk.module.path", "") + File.pathSeparator
             + System.getProperty("java.class.path"));
@@ -61,7 +64,7 @@ final class ChildJvm implements AutoCloseable {
      * @return the first line starting with {@code prefix}, skipping others.
      * @throws AssertionError when the child exits or says nothing like it within the timeout.
      */
-    String awaitLine(String prefix) {
+    public String awaitLine(String prefix) {
         final long deadline = System.currentTimeMillis() + TIMEOUT_MS;
         try {
             while (true) {
@@ -81,8 +84,26 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * @return the next line the child said.
+     * @throws AssertionError when it exits or says nothing within the timeout.
+     */
+    public String nextLine() {
+        try {
+            final String line = lines.poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            if (null == line || "EXITED".equals(line)) {
+                throw new AssertionError("the child said nothing more (" + (null == line ? "timed out" : "it exited")
+                    + ")");
+            }
+            return line;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** Closes the child's standard input, its cue to finish. */
-    void closeInput() {
+    public void closeInput() {
         try {
             process.getOutputStream().close();
         } catch (IOException e) {
@@ -91,12 +112,12 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Kills the child with SIGKILL and waits for it to be gone. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         awaitExit();
     }
 
-    int awaitExit() {
+    public int awaitExit() {
         try {
             if (!process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();

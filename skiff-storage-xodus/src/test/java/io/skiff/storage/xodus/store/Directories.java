@@ -10,12 +10,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** File surgery on closed storage directories, to imitate crashes and damaged disks. */
-final class Directories {
+/** File surgery on closed storage directories, to imitate crashes and damaged disks; public for the node tests. */
+public final class Directories {
     private Directories() {
     }
 
-    static void copy(Path from, Path to) {
+    public static void copy(Path from, Path to) {
         delete(to);
         try (Stream<Path> files = Files.list(from)) {
             Files.createDirectories(to);
@@ -27,7 +27,7 @@ final class Directories {
         }
     }
 
-    static void delete(Path dir) {
+    public static void delete(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
@@ -41,7 +41,7 @@ final class Directories {
     }
 
     /** @return the Xodus data files ({@code *.xd}) in name (= address) order. */
-    static List<Path> dataFiles(Path dir) {
+    public static List<Path> dataFiles(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".xd")).sorted().toList();
         } catch (IOException e) {
@@ -49,12 +49,12 @@ final class Directories {
         }
     }
 
-    static Path lastDataFile(Path dir) {
+    public static Path lastDataFile(Path dir) {
         final List<Path> files = dataFiles(dir);
         return files.get(files.size() - 1);
     }
 
-    static void flipByte(Path file, long offset) {
+    public static void flipByte(Path file, long offset) {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.seek(offset);
             final int value = raf.read();
@@ -65,7 +65,7 @@ final class Directories {
         }
     }
 
-    static void truncate(Path file, long length) {
+    public static void truncate(Path file, long length) {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(length);
         } catch (IOException e) {
@@ -73,7 +73,7 @@ final class Directories {
         }
     }
 
-    static void append(Path file, byte[] bytes) {
+    public static void append(Path file, byte[] bytes) {
         try {
             Files.write(file, bytes, StandardOpenOption.APPEND);
         } catch (IOException e) {
@@ -81,7 +81,7 @@ final class Directories {
         }
     }
 
-    static long size(Path file) {
+    public static long size(Path file) {
         try {
             return Files.size(file);
         } catch (IOException e) {
