@@ -55,15 +55,15 @@ class XodusCompactionTest {
     }
 
     /**
-     * The issue's scenario: one node down while more than 10,000 writes go by with the default snapshot interval
-     * (10,000), so that the others compact past everything it has; back up, it installs a snapshot. Every node then
+     * The issue's scenario: one node down while more than 10,000 writes go by, with a snapshot every 10,000
+     * entries, so that the others compact past everything it has; back up, it installs a snapshot. Every node then
      * holds the same data: the checksum over every key and value, read locally, is the same on all three and equals
      * that of what was written.
      */
     @ParameterizedTest
     @ValueSource(strings = {"kv", "kv-storage"})
     void aNodeDownFor10000WritesCatchesUpByInstallSnapshotWithTheSameData(String stateMachine) {
-        cluster = new XodusCluster(XodusCluster.THREE, dir, stateMachine, options -> options);
+        cluster = new XodusCluster(XodusCluster.THREE, dir, stateMachine, options -> options.snapshotInterval(10_000));
         cluster.startAll();
         final SkiffNode leader = cluster.awaitLeader();
         final Writes writes = new Writes();
