@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
  * The simulated network of {@code /mem/NAME} addresses: every frame becomes an event delivered after a seeded
  * latency, unless a cut or a link fault loses it. Cuts are directed, so one-way partitions are a cut in one
  * direction; a full partition cuts both. Each node's inbox holds at most {@code inboxLimit} frames, like a
- * bounded socket buffer; frames beyond it are lost.
+ * bounded socket buffer; frames beyond it are lost. A link with {@link LinkFaults#maxInFlightFrames()} refuses a
+ * send as back-pressured while that many of its frames are in flight; a duplicate beyond the limit is lost.
  */
 public final class SimNetwork implements TransportProvider {
     private final Scheduler scheduler;
@@ -26,6 +27,8 @@ public final class SimNetwork implements TransportProvider {
     private final Map<NodeAddress, SimTransport> endpoints = new HashMap<>();
     private final Set<List<NodeAddress>> cuts = new HashSet<>();
     private final Map<List<NodeAddress>, LinkFaults> linkFaults = new HashMap<>();
+    /** Frames in flight on each link with an in-flight limit; links without one are not counted. */
+    private final Map<List<NodeAddress>, Integer> inFlight = new HashMap<>();
     private final int inboxLimit;
     private LinkFaults defaultFaults = LinkFaults.HEALTHY;
     private long sent;
@@ -127,20 +130,26 @@ public final class SimNetwork implements TransportProvider {
         return cuts.contains(List.of(from, to));
     }
 
-    void send(NodeAddress from, NodeAddress to, byte[] frame, long departNs) {
-        sent++;
+    /** @return false when the link is at its in-flight limit and refuses the frame; true when it took it. */
+    boolean send(NodeAddress from, NodeAddress to, byte[] frame, long departNs) {
         final List<NodeAddress> link = List.of(from, to);
-        if (cuts.contains(link)) {
-            dropped++;
-            return;
-        }
         final LinkFaults faults = linkFaults.getOrDefault(link, defaultFaults);
+        final int limit = faults.maxInFlightFrames();
+        final boolean cut = cuts.contains(link);
+        if (!cut && limit > 0 && inFlight.getOrDefault(link, 0) >= limit) {
+            return false;
+        }
+        sent++;
+        if (cut) {
+            dropped++;
+            return true;
+        }
         final int type = frame.length > 5 ? frame[5] & 0xFF : 0;
         if (random.nextDouble() < faults.dropProbability()
             || ((faults.dropTypeMask() & (1L << (type & 63))) != 0
             && random.nextDouble() < faults.dropTypeProbability())) {
             dropped++;
-            return;
+            return true;
         }
         final int copies = random.nextDouble() < faults.duplicateProbability() ? 2 : 1;
         for (int i = 0; i < copies; i++) {
@@ -149,8 +158,21 @@ public final class SimNetwork implements TransportProvider {
             if (faults.reorderDelayNs() > 0 && random.nextDouble() < faults.reorderProbability()) {
                 delay += random.nextLong(faults.reorderDelayNs() + 1);
             }
-            scheduler.at(departNs + delay, () -> deliver(from, to, frame));
+            if (limit > 0) {
+                if (inFlight.getOrDefault(link, 0) >= limit) {
+                    dropped++;
+                    continue;
+                }
+                inFlight.merge(link, 1, Integer::sum);
+                scheduler.at(departNs + delay, () -> {
+                    inFlight.merge(link, -1, Integer::sum);
+                    deliver(from, to, frame);
+                });
+            } else {
+                scheduler.at(departNs + delay, () -> deliver(from, to, frame));
+            }
         }
+        return true;
     }
 
     private void deliver(NodeAddress from, NodeAddress to, byte[] frame) {

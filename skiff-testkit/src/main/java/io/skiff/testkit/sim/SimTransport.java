@@ -38,8 +38,8 @@ final class SimTransport implements Transport {
         }
         final byte[] copy = new byte[frame.remaining()];
         frame.duplicate().get(copy);
-        network.send(address, peer, copy, null == node ? 0 : node.departureTime());
-        return SendResult.SENT;
+        return network.send(address, peer, copy, null == node ? 0 : node.departureTime())
+            ? SendResult.SENT : SendResult.BACK_PRESSURED;
     }
 
     @Override
