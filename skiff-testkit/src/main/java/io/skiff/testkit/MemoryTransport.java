@@ -5,6 +5,7 @@ import io.skiff.spi.FrameHandler;
 import io.skiff.spi.SendResult;
 import io.skiff.spi.Transport;
 import io.skiff.spi.TransportListener;
+import io.skiff.testkit.sim.LinkFaults;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.MutableDirectBuffer;
@@ -17,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One node's endpoint on an {@link InMemoryNetwork}: a {@code /mem/NAME} address with an inbox that any number of
@@ -25,7 +27,8 @@ import java.util.concurrent.ConcurrentMap;
  * <p>The inbox is an Agrona {@link ManyToOneRingBuffer}: senders on different threads claim space in it without
  * locks, and {@link #poll} hands each frame to the handler as a view of the ring itself, so neither side allocates
  * per frame. The connection state (links) is changed only under the network's lock; the send path reads it through
- * a concurrent map and volatile fields.
+ * a concurrent map and volatile fields. A link with {@link LinkFaults} other than {@link LinkFaults#NONE} sends
+ * through the network's {@link LinkFaultInjector}.
  */
 final class MemoryTransport implements Transport {
     private static final int FRAME_TYPE_ID = 1;
@@ -55,7 +58,7 @@ final class MemoryTransport implements Transport {
      *
      * <p>A frame to a peer that is open and connected but cut off by a fault is dropped silently, as a real network
      * drops it: the result is {@link SendResult#SENT} and the network counts it in
-     * {@link InMemoryNetwork#droppedFrames()}.
+     * {@link InMemoryNetwork#droppedFrames()}. So is a frame lost by the link's {@link LinkFaults}.
      */
     @Override
     public SendResult send(NodeAddress peer, ByteBuffer frame) {
@@ -78,6 +81,10 @@ final class MemoryTransport implements Transport {
         if (network.cuts(address, peer)) {
             network.countDroppedFrame();
             return SendResult.SENT;
+        }
+        final LinkFaults faults = link.faults();
+        if (LinkFaults.NONE != faults) {
+            return network.transmit(address, link, destination, frame, length, faults);
         }
         return destination.deliver(frame, length) ? SendResult.SENT : SendResult.BACK_PRESSURED;
     }
@@ -165,12 +172,32 @@ final class MemoryTransport implements Transport {
         return links.values();
     }
 
-    private boolean deliver(ByteBuffer frame, int length) {
+    /**
+     * Copies a frame into the inbox, on any thread.
+     *
+     * @return false when the inbox has no room for it.
+     */
+    boolean deliver(ByteBuffer frame, int length) {
         final int index = inbox.tryClaim(FRAME_TYPE_ID, length);
         if (index < 0) {
             return false;
         }
         inbox.buffer().putBytes(index, frame, frame.position(), length);
+        inbox.commit(index);
+        return true;
+    }
+
+    /**
+     * Copies a frame that waited on a faulty link into the inbox.
+     *
+     * @return false when the inbox has no room for it.
+     */
+    boolean deliver(byte[] frame) {
+        final int index = inbox.tryClaim(FRAME_TYPE_ID, frame.length);
+        if (index < 0) {
+            return false;
+        }
+        inbox.buffer().putBytes(index, frame);
         inbox.commit(index);
         return true;
     }
@@ -182,12 +209,15 @@ final class MemoryTransport implements Transport {
     }
 
     /**
-     * This endpoint's view of one peer it called {@link #connect} for: where frames go, and the connection state
-     * its listener was last told. Both change only under the network's lock.
+     * This endpoint's view of one peer it called {@link #connect} for: where frames go, the faults of the link, and
+     * the connection state its listener was last told. These change only under the network's lock. The link also
+     * counts its frames waiting in the network, for {@link LinkFaults#maxInFlightFrames()}.
      */
     static final class Link {
         private final NodeAddress peer;
+        private final AtomicInteger inFlight = new AtomicInteger();
         private volatile MemoryTransport destination;
+        private volatile LinkFaults faults = LinkFaults.NONE;
         private boolean reportedUp;
 
         Link(NodeAddress peer) {
@@ -213,6 +243,41 @@ final class MemoryTransport implements Transport {
 
         void reportedUp(boolean up) {
             reportedUp = up;
+        }
+
+        /** @return the faults in force on this link, {@link LinkFaults#NONE} when it is perfect. */
+        LinkFaults faults() {
+            return faults;
+        }
+
+        void faults(LinkFaults linkFaults) {
+            faults = linkFaults;
+        }
+
+        int inFlight() {
+            return inFlight.get();
+        }
+
+        /**
+         * Counts one more frame waiting on the link, unless that would exceed the limit.
+         *
+         * @param limit the most frames in flight, 0 for no limit.
+         * @return whether the frame was counted and may wait.
+         */
+        boolean tryAddInFlight(int limit) {
+            while (true) {
+                final int frames = inFlight.get();
+                if (limit > 0 && frames >= limit) {
+                    return false;
+                }
+                if (inFlight.compareAndSet(frames, frames + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        void releaseInFlight() {
+            inFlight.decrementAndGet();
         }
     }
 }
