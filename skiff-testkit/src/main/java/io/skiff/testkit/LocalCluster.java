@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -24,14 +26,27 @@ import java.util.function.Consumer;
  *     SkiffNode leader = cluster.awaitLeader(Duration.ofSeconds(5));
  *     leader.levelup().put("k", "v").join();
  *     cluster.network().isolate(leader.address().toString());
+ *     cluster.network().faults(LinkFaults.NONE.withDrop(0.1).withDelay(1_000_000, 5_000_000));
+ *     cluster.pause(2);
  *     ...
  * }
  * }</pre>
  *
+ * <p>Faults: the {@link #network()}'s cuts and link faults (loss, duplication, latency, reordering, loss by message
+ * type, in-flight limits), crashes and restarts, and stop-the-world {@link #pause pauses}. Clock jumps and disk
+ * faults exist only in the simulation: a real-time node reads the system clock and its storage has no fault hooks.
+ * The network's randomness uses the options' {@link SkiffOptions#seed() seed} when the tuning sets one; print
+ * {@code network().seed()} when a test fails, but expect no replay: threads and real time decide which frame meets
+ * which draw.
+ *
  * For reproducible runs under faults in virtual time, use {@link io.skiff.testkit.sim.Simulation} instead.
  */
 public final class LocalCluster implements AutoCloseable {
-    private final InMemoryNetwork network = new InMemoryNetwork(1 << 20);
+    /** How long a node's loop may take to reach its next poll when paused. */
+    private static final long PAUSE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    private final InMemoryNetwork network;
+    private final PausableNetwork transports;
     private final MemoryStorageProvider storage = new MemoryStorageProvider();
     private final List<NodeAddress> addresses = new ArrayList<>();
     private final List<SkiffNode> nodes = new ArrayList<>();
@@ -43,7 +58,10 @@ public final class LocalCluster implements AutoCloseable {
             .appendEntriesInterval(Duration.ofMillis(50)).rpcTimeout(Duration.ofMillis(500))
             .clientRetryRpcTimeout(Duration.ofMillis(100));
         tuning.accept(builder);
-        options = builder.network(network).storage(storage).build();
+        final long seed = builder.build().seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
+        network = new InMemoryNetwork(1 << 20, seed);
+        transports = new PausableNetwork(network);
+        options = builder.network(transports).storage(storage).build();
         for (int i = 1; i <= size; i++) {
             addresses.add(NodeAddress.parse("/mem/n" + i));
             nodes.add(null);
@@ -83,6 +101,11 @@ public final class LocalCluster implements AutoCloseable {
         return node.start();
     }
 
+    /**
+     * @return the cluster's network, where cuts ({@code partition}, {@code isolate}, {@code block}, {@code heal}),
+     * link faults ({@code faults}, {@code reset}), frame counters and the seed live; addresses are
+     * {@code /mem/n1} and up.
+     */
     public InMemoryNetwork network() {
         return network;
     }
@@ -133,23 +156,72 @@ public final class LocalCluster implements AutoCloseable {
         throw new AssertionError("no leader within " + timeout + ": " + nodes);
     }
 
-    /** Stops node {@code i} and loses what its storage had not synced, as a power cut does. */
+    /**
+     * Stalls node {@code i}, stop-the-world, until {@link #resume}: its loop stops (no timers, no frames handled, no
+     * operations served, nothing sent or written) while frames sent to it wait in its inbox. Other threads of the
+     * test keep running, so calls to the node wait. Unlike a partition, what the node missed reaches it when it
+     * resumes, and its clock seems to have jumped. Idempotent.
+     *
+     * @throws IllegalStateException when the node is not running, or its loop does not stall within 5 s.
+     */
+    public void pause(int i) {
+        final SkiffNode node = node(i);
+        final PausableTransport transport = transports.transport(addresses.get(i - 1));
+        if (node.state() == NodeState.STOPPED || null == transport) {
+            throw new IllegalStateException("cannot pause node " + i + " (" + addresses.get(i - 1)
+                + "): expected it running, actual " + node.state());
+        }
+        transport.pause(PAUSE_TIMEOUT_NS);
+    }
+
+    /** Lets node {@code i} run again after {@link #pause}; does nothing if it is not paused. */
+    public void resume(int i) {
+        final PausableTransport transport = transports.transport(addresses.get(i - 1));
+        if (null != transport) {
+            transport.resume();
+        }
+    }
+
+    /** @return whether node {@code i} is paused. */
+    public boolean isPaused(int i) {
+        final PausableTransport transport = transports.transport(addresses.get(i - 1));
+        return null != transport && transport.isPaused();
+    }
+
+    /**
+     * Stops node {@code i} and loses what its storage had not synced, as a power cut does. A paused node dies
+     * without waking: it receives and sends nothing more.
+     */
     public void crash(int i) {
+        sever(i);
         node(i).stop().join();
         storage.crash(addresses.get(i - 1));
     }
 
-    /** Starts node {@code i} again (a new instance) from what its storage kept. */
+    /** Starts node {@code i} again (a new instance) from what its storage kept; the new instance is not paused. */
     public void restart(int i) {
+        sever(i);
         node(i).stop().join();
         startNode(i - 1).join();
     }
 
-    /** Stops every node. */
+    /** Stops every node, paused ones included, then the network's delivery thread. */
     @Override
     public void close() {
+        for (int i = 1; i <= nodes.size(); i++) {
+            sever(i);
+        }
         for (SkiffNode node : nodes) {
             node.close();
+        }
+        network.close();
+    }
+
+    /** A paused node about to stop leaves its pause cut off, so that it cannot act on the cluster any more. */
+    private void sever(int i) {
+        final PausableTransport transport = transports.transport(addresses.get(i - 1));
+        if (null != transport && transport.isPaused()) {
+            transport.sever();
         }
     }
 }
