@@ -19,11 +19,21 @@ import java.util.Arrays;
  * an unstable tail of entries not yet handed to storage. The runtime persists the tail, then calls
  * {@link #markPersisted()}.
  *
- * <p>Invariants: unstable entry {@code i} has index {@code unstableOffset + i}; {@code unstableOffset} is at most
- * one past the store's last index; when a conflicting suffix must be replaced, stored entries after
- * {@link #pendingTruncation()} are stale and shadowed by the unstable tail until the runtime truncates them.
+ * <p>Recent entries stay in memory after they are persisted, so that applying them, sending them to followers and
+ * asking their terms never goes back to storage on the hot path: a store read costs a transaction and a checksum,
+ * and the entries just written are exactly the ones read next. The cache is bounded by bytes; once it passes the
+ * bound, the oldest half is dropped in one move and those entries are read from the store again if needed.
+ *
+ * <p>Invariants: the cache holds entries {@code cacheOffset} to {@link #lastIndex()} when it is not empty, and
+ * cached entry {@code i} has index {@code cacheOffset + i}; entries from {@code unstableOffset} on are unstable,
+ * with {@code cacheOffset <= unstableOffset <= lastIndex() + 1}; {@code unstableOffset} is at most one past the
+ * store's last index; when a conflicting suffix must be replaced, stored entries after {@link #pendingTruncation()}
+ * are stale and shadowed by the unstable tail until the runtime truncates them.
  */
 public final class RaftLog {
+    /** Enough for tens of thousands of small entries, the window between appending and applying under load. */
+    public static final int DEFAULT_CACHE_BYTES = 8 * 1024 * 1024;
+
     /** Receives entries read for applying; the view is valid only during the call. */
     @FunctionalInterface
     public interface EntryConsumer {
@@ -31,13 +41,15 @@ public final class RaftLog {
     }
 
     private final LogStore store;
+    private final int cacheBytes;
     private final Checksums checksums = new Checksums();
     private final ExpandableArrayBuffer data = new ExpandableArrayBuffer(64 * 1024);
     private final UnsafeBuffer readView = new UnsafeBuffer(0, 0);
     private ByteBuffer dataView = ByteBuffer.wrap(data.byteArray());
     private int[] entryOffsets = new int[256];
-    private int unstableCount;
+    private int cacheCount;
     private int dataLength;
+    private long cacheOffset;
     private long unstableOffset;
     private long pendingTruncation = -1;
 
@@ -46,8 +58,21 @@ public final class RaftLog {
     private EntryConsumer applyConsumer;
 
     public RaftLog(LogStore store) {
+        this(store, DEFAULT_CACHE_BYTES);
+    }
+
+    /**
+     * @param cacheBytes how many bytes of persisted entries to keep in memory; the unstable tail is always kept,
+     *                   whatever its size.
+     */
+    public RaftLog(LogStore store, int cacheBytes) {
+        if (cacheBytes < 0) {
+            throw new IllegalArgumentException("cacheBytes must be >= 0, was " + cacheBytes);
+        }
         this.store = store;
+        this.cacheBytes = cacheBytes;
         this.unstableOffset = store.lastIndex() + 1;
+        this.cacheOffset = unstableOffset;
     }
 
     public long firstIndex() {
@@ -55,12 +80,12 @@ public final class RaftLog {
     }
 
     public long lastIndex() {
-        return unstableCount > 0 ? unstableOffset + unstableCount - 1 : store.lastIndex();
+        return cacheCount > 0 ? cacheOffset + cacheCount - 1 : store.lastIndex();
     }
 
     /** @return the last index whose entry is durable and belongs to this log. */
     public long persistedIndex() {
-        return unstableCount > 0 ? unstableOffset - 1 : store.lastIndex();
+        return unstableCount() > 0 ? unstableOffset - 1 : store.lastIndex();
     }
 
     public long lastTerm() {
@@ -72,8 +97,9 @@ public final class RaftLog {
      * end); the entry just before the first held one still answers.
      */
     public long term(long index) {
-        if (index >= unstableOffset && index < unstableOffset + unstableCount) {
-            return LogEntry.term(data, entryOffsets[(int)(index - unstableOffset)]);
+        if (index >= cacheOffset && index < cacheOffset + cacheCount
+            && (index >= unstableOffset || index >= store.firstIndex() - 1)) {
+            return LogEntry.term(data, entryOffsets[(int)(index - cacheOffset)]);
         }
         if (index < unstableOffset && index >= store.firstIndex() - 1 && index <= store.lastIndex()) {
             return store.term(index);
@@ -101,13 +127,11 @@ public final class RaftLog {
      */
     public long append(long term, int type, DirectBuffer payload, int payloadOffset, int payloadLength) {
         final long index = lastIndex() + 1;
-        if (unstableCount == 0) {
-            unstableOffset = index;
-        }
+        startCacheAt(index);
         final int offset = dataLength;
         data.putBytes(offset + LogEntry.HEADER_LENGTH, payload, payloadOffset, payloadLength);
         final int length = LogEntry.seal(data, offset, index, term, type, payloadLength, checksums);
-        addUnstable(offset, length);
+        addEntry(offset, length);
         return index;
     }
 
@@ -143,37 +167,45 @@ public final class RaftLog {
             }
             truncateFrom(conflict);
         }
-        if (unstableCount == 0) {
-            unstableOffset = conflict;
-        }
+        startCacheAt(conflict);
         while (entries.hasEntry()) {
             final int offset = dataLength;
             final int length = entries.entryLength();
             data.putBytes(offset, entries.buffer(), entries.entryOffset(), length);
-            addUnstable(offset, length);
+            addEntry(offset, length);
             entries.next();
         }
         return conflict;
     }
 
-    private void truncateFrom(long index) {
-        if (index >= unstableOffset) {
-            final int keep = (int)(index - unstableOffset);
-            dataLength = keep == 0 ? 0 : entryOffsets[keep];
-            unstableCount = keep;
-        } else {
-            pendingTruncation = pendingTruncation < 0 ? index - 1 : Math.min(pendingTruncation, index - 1);
-            unstableCount = 0;
-            dataLength = 0;
+    private void startCacheAt(long index) {
+        if (cacheCount == 0) {
+            cacheOffset = index;
             unstableOffset = index;
+            dataLength = 0;
         }
     }
 
-    private void addUnstable(int offset, int length) {
-        if (unstableCount == entryOffsets.length) {
-            entryOffsets = Arrays.copyOf(entryOffsets, unstableCount * 2);
+    private void truncateFrom(long index) {
+        if (index < unstableOffset) {
+            pendingTruncation = pendingTruncation < 0 ? index - 1 : Math.min(pendingTruncation, index - 1);
+            unstableOffset = index;
         }
-        entryOffsets[unstableCount++] = offset;
+        if (index > cacheOffset) {
+            cacheCount = (int)(index - cacheOffset);
+            dataLength = entryOffsets[cacheCount];
+        } else {
+            cacheCount = 0;
+            dataLength = 0;
+            cacheOffset = index;
+        }
+    }
+
+    private void addEntry(int offset, int length) {
+        if (cacheCount == entryOffsets.length) {
+            entryOffsets = Arrays.copyOf(entryOffsets, cacheCount * 2);
+        }
+        entryOffsets[cacheCount++] = offset;
         dataLength = offset + length;
     }
 
@@ -183,7 +215,7 @@ public final class RaftLog {
     }
 
     public int unstableCount() {
-        return unstableCount;
+        return (int)(cacheOffset + cacheCount - unstableOffset);
     }
 
     public long unstableOffset() {
@@ -198,14 +230,17 @@ public final class RaftLog {
         if (dataView.array() != data.byteArray()) {
             dataView = ByteBuffer.wrap(data.byteArray());
         }
-        final int offset = entryOffsets[i];
-        final int end = i + 1 < unstableCount ? entryOffsets[i + 1] : dataLength;
-        dataView.limit(dataView.capacity()).position(offset).limit(end);
+        final int slot = (int)(unstableOffset - cacheOffset) + i;
+        dataView.limit(dataView.capacity()).position(entryOffsets[slot]).limit(entryEnd(slot));
         return dataView;
     }
 
     public long unstableTerm(int i) {
-        return LogEntry.term(data, entryOffsets[i]);
+        return LogEntry.term(data, entryOffsets[(int)(unstableOffset - cacheOffset) + i]);
+    }
+
+    private int entryEnd(int slot) {
+        return slot + 1 < cacheCount ? entryOffsets[slot + 1] : dataLength;
     }
 
     /**
@@ -213,18 +248,40 @@ public final class RaftLog {
      * dropped (it was not acknowledged; the leader sends it again) and the log continues after the store's end.
      */
     public void resetAfterSnapshot() {
-        unstableCount = 0;
+        cacheCount = 0;
         dataLength = 0;
         pendingTruncation = -1;
         unstableOffset = store.lastIndex() + 1;
+        cacheOffset = unstableOffset;
     }
 
     /** Called by the runtime once the unstable tail (and any truncation) is durable in the store. */
     public void markPersisted() {
-        unstableOffset += unstableCount;
-        unstableCount = 0;
-        dataLength = 0;
+        unstableOffset = cacheOffset + cacheCount;
         pendingTruncation = -1;
+        if (dataLength > cacheBytes) {
+            evictOldest();
+        }
+    }
+
+    /**
+     * Keeps the newest entries that fit in half the bound, so that the copy this costs happens once per half a
+     * cache of appends rather than on every batch.
+     */
+    private void evictOldest() {
+        int first = 0;
+        while (first < cacheCount && dataLength - entryOffsets[first] > cacheBytes / 2) {
+            first++;
+        }
+        final int from = first < cacheCount ? entryOffsets[first] : dataLength;
+        final byte[] bytes = data.byteArray();
+        System.arraycopy(bytes, from, bytes, 0, dataLength - from);
+        for (int i = first; i < cacheCount; i++) {
+            entryOffsets[i - first] = entryOffsets[i] - from;
+        }
+        cacheCount -= first;
+        cacheOffset += first;
+        dataLength -= from;
     }
 
     /**
@@ -239,8 +296,8 @@ public final class RaftLog {
         copyTarget = target;
         copyPosition = offset;
         long index = fromIndex;
-        if (index < unstableOffset) {
-            final long storedLast = Math.min(last, unstableOffset - 1);
+        if (index < cacheOffset) {
+            final long storedLast = Math.min(last, cacheOffset - 1);
             count = store.read(index, storedLast, maxBytes, this::copyStored);
             index += count;
             if (count < storedLast - fromIndex + 1) {
@@ -249,10 +306,9 @@ public final class RaftLog {
             }
         }
         while (index <= last) {
-            final int i = (int)(index - unstableOffset);
-            final int start = entryOffsets[i];
-            final int end = i + 1 < unstableCount ? entryOffsets[i + 1] : dataLength;
-            final int length = end - start;
+            final int slot = (int)(index - cacheOffset);
+            final int start = entryOffsets[slot];
+            final int length = entryEnd(slot) - start;
             if (count > 0 && copyPosition - offset + length > maxBytes) {
                 break;
             }
@@ -285,15 +341,16 @@ public final class RaftLog {
      */
     public void forEach(long fromIndex, long toIndex, EntryConsumer consumer) {
         long index = fromIndex;
-        if (index < unstableOffset) {
+        if (index < cacheOffset) {
             applyConsumer = consumer;
-            while (index <= Math.min(toIndex, unstableOffset - 1)) {
-                index += store.read(index, Math.min(toIndex, unstableOffset - 1), 1 << 20, this::applyStored);
+            final long storedLast = Math.min(toIndex, cacheOffset - 1);
+            while (index <= storedLast) {
+                index += store.read(index, storedLast, 1 << 20, this::applyStored);
             }
             applyConsumer = null;
         }
         for (; index <= toIndex; index++) {
-            final int offset = entryOffsets[(int)(index - unstableOffset)];
+            final int offset = entryOffsets[(int)(index - cacheOffset)];
             deliver(index, data, offset, consumer);
         }
     }
