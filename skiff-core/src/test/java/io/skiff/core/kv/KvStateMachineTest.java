@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 
 import static io.skiff.core.kv.KvCodecTest.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -211,6 +212,37 @@ class KvStateMachineTest {
                 }
             }
         }
+    }
+
+    @Test
+    void pointLookupsAgreeWithAModelThroughOverwritesDeletesAndRestores() {
+        final Random random = new Random(RANGE_SEED + 1);
+        KvStateMachine subject = new KvStateMachine();
+        final TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+        for (int step = 1; step <= 3000; step++) {
+            final byte[] key = randomKey(random);
+            if (random.nextInt(4) == 0) {
+                subject.apply(step, ByteBuffer.wrap(KvCodec.encodeDel(key)));
+                model.remove(key);
+            } else {
+                final byte[] value = randomKey(random);
+                subject.apply(step, ByteBuffer.wrap(KvCodec.encodePut(key, value)));
+                model.put(key, value);
+            }
+            if (step % 500 == 0) {
+                final KvStateMachine restored = new KvStateMachine();
+                restored.restore(snapshotOf(subject, step).reader(7));
+                subject = restored;
+            }
+            final byte[] probe = randomKey(random);
+            final Optional<byte[]> actual = KvCodec.decodeGetResult(
+                subject.query(ByteBuffer.wrap(KvCodec.encodeGet(probe))));
+            assertThat(actual.orElse(null)).as("step %d, key %s", step, Arrays.toString(probe))
+                .isEqualTo(model.get(probe));
+        }
+        final List<KeyValue> expected = new ArrayList<>();
+        model.forEach((key, value) -> expected.add(new KeyValue(key, value)));
+        assertThat(rangeOf(subject, RangeOptions.all())).isEqualTo(expected);
     }
 
     @Test
