@@ -34,12 +34,14 @@ import java.util.List;
  * </table>
  *
  * <p>The format marker keeps record format version 1 in every future format, so that any later build can read the
- * version in its payload and refuse data it does not understand with a clear message.
+ * version in its payload and refuse data it does not understand with a clear message. Format 2 keeps the log in
+ * segment stores {@code skiff.log.<n>}; format 1 kept it in one store {@code skiff.log}, where a format 2 build would
+ * find no entries and report them all missing.
  */
 final class MetaStore {
     static final String STORE = "skiff.meta";
     static final String MAGIC = "skiff-storage-xodus";
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
     static final ByteIterable FORMAT_KEY = name("format");
     static final ByteIterable LOG_BOUNDS_KEY = name("log");

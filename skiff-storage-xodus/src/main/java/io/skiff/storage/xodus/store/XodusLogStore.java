@@ -5,68 +5,78 @@ import io.skiff.spi.LogStore;
 import jetbrains.exodus.ArrayByteIterable;
 import jetbrains.exodus.ByteIterable;
 import jetbrains.exodus.env.Cursor;
-import jetbrains.exodus.env.Environment;
-import jetbrains.exodus.env.Store;
-import jetbrains.exodus.env.StoreConfig;
 import jetbrains.exodus.env.Transaction;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * The Raft log in the Xodus store {@code skiff.log}: key = index (8 bytes big-endian), value = a
- * {@link RecordCodec record} of kind {@link RecordKind#LOG_ENTRY} whose tag is the term and whose payload is the
- * opaque entry.
+ * The Raft log in the segment stores {@code skiff.log.<n>} of {@link LogSegments}: key = index (8 bytes big-endian),
+ * value = a {@link RecordCodec record} of kind {@link RecordKind#LOG_ENTRY} whose tag is the term and whose payload is
+ * the opaque entry.
  *
  * <p>Writes join the {@link GroupCommit shared transaction} and become durable together at {@link #sync()}. The
  * bounds (compaction boundary, last entry) live in memory and, in the same transaction as the entries, in the
  * {@code log} record of {@link MetaStore}; on open every entry is checked against them.
  *
+ * <p>Compaction and truncation move the bounds only, and reads, term lookups and truncation refuse indexes outside
+ * them. The stored entries follow when the transaction commits: segments that hold no index within the bounds are
+ * removed whole, and entries that a truncation cut off in the last segment are deleted. A partly compacted segment
+ * keeps its compacted entries until a later compaction covers all of it. Removal waits for the commit because a
+ * truncation is mostly followed by appends of the same indexes in the same transaction, and Xodus cannot remove a
+ * store and create it again in one transaction; an append that reaches a segment where a truncation left entries
+ * deletes them first, no more than the truncation cut off.
+ *
  * <p>Every read verifies the record (checksum, format, index equal to its key) and fails with a
  * {@link StorageException} naming the entry rather than return bytes it cannot vouch for.
  */
 final class XodusLogStore implements LogStore, TransactionParticipant {
-    static final String STORE = "skiff.log";
-
     private final GroupCommit group;
     private final MetaStore meta;
-    private final Store store;
+    private final LogSegments segments;
     private final RecordCodec codec;
     private LogBounds committed;
     private long compactedIndex;
     private long compactedTerm;
     private long lastIndex;
     private long lastTerm;
+    /** The highest index cut off by a truncation in the open transaction; stored entries up to it may be stale. */
+    private long truncatedUpTo;
+    /** The segment of the last append, which holds nothing after it; {@code null} when not known. */
+    private LogSegments.Segment tail;
     private boolean dirty;
 
-    private XodusLogStore(GroupCommit group, MetaStore meta, Store store, LogBounds bounds) {
+    private XodusLogStore(GroupCommit group, MetaStore meta, LogSegments segments, LogBounds bounds) {
         this.group = group;
         this.meta = meta;
-        this.store = store;
+        this.segments = segments;
         this.codec = new RecordCodec(group.directory());
         restore(bounds);
     }
 
     /**
-     * Opens the log inside the opening transaction and verifies all of it: every record's checksum and index, no
-     * gap from the compaction boundary to the recorded last index, and the recorded last term.
+     * Opens the log inside the opening transaction and verifies all of it: every record's checksum and index, every
+     * key in the segment its index belongs to, no gap from the compaction boundary to the recorded last index, and
+     * the recorded last term. Removes segments that hold nothing within the bounds.
      *
-     * @throws StorageException naming the first entry that does not check.
+     * @param segmentShift log2 of the entries per segment ({@link LogSegments#DEFAULT_SHIFT}); the log must have been
+     *                     written with the same.
+     * @throws StorageException naming the first entry or store that does not check.
      */
-    static XodusLogStore open(GroupCommit group, MetaStore meta, Transaction txn) {
-        final Environment env = group.environment();
-        final Store store = env.openStore(STORE, StoreConfig.WITHOUT_DUPLICATES, txn);
+    static XodusLogStore open(GroupCommit group, MetaStore meta, Transaction txn, int segmentShift) {
+        final LogSegments segments = LogSegments.open(group.environment(), txn, group.directory(), segmentShift);
         LogBounds bounds = meta.logBounds(txn);
         if (null == bounds) {
-            if (store.count(txn) != 0) {
-                throw new StorageException("the store '" + STORE + "' of the Xodus environment " + group.directory()
-                    + " holds " + store.count(txn) + " entries but its bounds record is missing from '"
-                    + MetaStore.STORE + "'");
+            if (segments.count() != 0) {
+                throw new StorageException("the Xodus environment " + group.directory() + " holds " + segments.count()
+                    + " log segment stores (the first '" + segments.get(0).name() + "') but the log's bounds record "
+                    + "is missing from '" + MetaStore.STORE + "'");
             }
             bounds = LogBounds.EMPTY;
         }
-        final XodusLogStore log = new XodusLogStore(group, meta, store, bounds);
+        final XodusLogStore log = new XodusLogStore(group, meta, segments, bounds);
         log.verifyAll(txn, bounds);
+        segments.removeOutside(bounds.compactedIndex(), bounds.lastIndex(), txn);
         group.register(log);
         return log;
     }
@@ -118,7 +128,11 @@ final class XodusLogStore implements LogStore, TransactionParticipant {
         final byte[] value = codec.encode(RecordKind.LOG_ENTRY, index, term, entry);
         final Transaction txn = group.write();
         try {
-            store.putRight(txn, Keys.of(index), new ArrayByteIterable(value));
+            final long segment = segments.segmentOf(index);
+            if (null == tail || tail.number() != segment) {
+                tail = enter(segment, index, txn);
+            }
+            tail.store().putRight(txn, Keys.of(index), new ArrayByteIterable(value));
         } catch (RuntimeException e) {
             throw group.fail("cannot append log entry " + index, e);
         }
@@ -138,15 +152,16 @@ final class XodusLogStore implements LogStore, TransactionParticipant {
                 + " are compacted, so the lowest index that can be kept is " + compactedIndex);
         }
         final Transaction txn = group.write();
+        final long term;
         try {
-            for (long i = lastIndex; i > index; i--) {
-                store.delete(txn, Keys.of(i));
-            }
-            lastTerm = index == compactedIndex ? compactedTerm : readTerm(txn, index);
+            term = index == compactedIndex ? compactedTerm : readTerm(txn, index);
         } catch (RuntimeException e) {
             throw group.fail("cannot truncate the log after " + index, e);
         }
+        truncatedUpTo = Math.max(truncatedUpTo, lastIndex);
         lastIndex = index;
+        lastTerm = term;
+        tail = null;
         dirty = true;
     }
 
@@ -156,15 +171,7 @@ final class XodusLogStore implements LogStore, TransactionParticipant {
         if (index <= compactedIndex) {
             return;
         }
-        final Transaction txn = group.write();
-        try {
-            final long upTo = Math.min(index, lastIndex);
-            for (long i = compactedIndex + 1; i <= upTo; i++) {
-                store.delete(txn, Keys.of(i));
-            }
-        } catch (RuntimeException e) {
-            throw group.fail("cannot compact the log up to " + index, e);
-        }
+        group.write();
         if (index >= lastIndex) {
             lastIndex = index;
             lastTerm = term;
@@ -189,16 +196,21 @@ final class XodusLogStore implements LogStore, TransactionParticipant {
         }
         final Transaction txn = group.read();
         boolean inHandler = false;
-        try (Cursor cursor = store.openCursor(txn)) {
-            ByteIterable value = cursor.getSearchKey(Keys.of(fromIndex));
+        LogSegments.Segment segment = null;
+        Cursor cursor = null;
+        try {
             long index = fromIndex;
+            segment = segmentHolding(index);
+            cursor = segment.store().openCursor(txn);
+            ByteIterable value = cursor.getSearchKey(Keys.of(index));
             int count = 0;
             long bytes = 0;
             while (true) {
                 if (null == value) {
                     throw missing(index);
                 }
-                final ByteBuffer entry = codec.verify(value, RecordKind.LOG_ENTRY, STORE, index, RecordCodec.ANY_TAG);
+                final ByteBuffer entry = codec.verify(value, RecordKind.LOG_ENTRY, segment.name(), index,
+                    RecordCodec.ANY_TAG);
                 bytes += entry.remaining();
                 if (count > 0 && bytes > maxBytes) {
                     return count;
@@ -211,7 +223,15 @@ final class XodusLogStore implements LogStore, TransactionParticipant {
                     return count;
                 }
                 index++;
-                value = cursor.getNext() ? cursor.getValue() : null;
+                if (segments.startsSegment(index)) {
+                    cursor.close();
+                    cursor = null;
+                    segment = segmentHolding(index);
+                    cursor = segment.store().openCursor(txn);
+                    value = cursor.getSearchKey(Keys.of(index));
+                } else {
+                    value = cursor.getNext() ? cursor.getValue() : null;
+                }
             }
         } catch (StorageException e) {
             throw e;
@@ -219,35 +239,51 @@ final class XodusLogStore implements LogStore, TransactionParticipant {
             if (inHandler) {
                 throw e;
             }
-            throw new StorageException("cannot read log entries " + fromIndex + " to " + toIndex + " from store '"
-                + STORE + "' of the Xodus environment " + group.directory() + ": " + e, e);
+            throw new StorageException("cannot read log entries " + fromIndex + " to " + toIndex + " from "
+                + (null == segment ? "the log" : "store '" + segment.name() + "'") + " of the Xodus environment "
+                + group.directory() + ": " + e, e);
         } finally {
+            if (null != cursor) {
+                cursor.close();
+            }
             group.release(txn);
         }
     }
 
     @Override
     public void beforeCommit(Transaction txn) {
-        if (dirty) {
-            meta.putLogBounds(txn, bounds());
+        if (!dirty) {
+            return;
         }
+        segments.removeOutside(compactedIndex, lastIndex, txn);
+        if (truncatedUpTo > lastIndex && lastIndex > compactedIndex) {
+            LogSegments.deleteFrom(segmentHolding(lastIndex).store(), lastIndex + 1, txn);
+        }
+        // The removals may have taken the tail segment's store.
+        tail = null;
+        meta.putLogBounds(txn, bounds());
     }
 
     @Override
     public void afterCommit() {
         committed = bounds();
+        segments.afterCommit();
+        truncatedUpTo = 0;
         dirty = false;
     }
 
     @Override
     public void afterAbort() {
         restore(committed);
+        segments.afterAbort();
+        truncatedUpTo = 0;
+        tail = null;
     }
 
     @Override
     public String toString() {
         return "XodusLogStore{" + group.directory() + ", entries " + (compactedIndex + 1) + ".." + lastIndex
-            + ", compacted " + compactedIndex + "@" + compactedTerm + "}";
+            + ", compacted " + compactedIndex + "@" + compactedTerm + ", " + segments.count() + " segments}";
     }
 
     private LogBounds bounds() {
@@ -263,59 +299,102 @@ final class XodusLogStore implements LogStore, TransactionParticipant {
         dirty = false;
     }
 
+    /** @return the segment an append at {@code index} goes to: created when missing, cleared of stale entries. */
+    private LogSegments.Segment enter(long segment, long index, Transaction txn) {
+        final LogSegments.Segment found = segments.find(segment);
+        if (null == found) {
+            return segments.create(segment, txn);
+        }
+        if (index <= truncatedUpTo) {
+            LogSegments.deleteFrom(found.store(), index, txn);
+        }
+        return found;
+    }
+
+    /** @throws StorageException when the segment of {@code index} has no store. */
+    private LogSegments.Segment segmentHolding(long index) {
+        final LogSegments.Segment segment = segments.find(segments.segmentOf(index));
+        if (null == segment) {
+            throw missing(index);
+        }
+        return segment;
+    }
+
     private long readTerm(Transaction txn, long index) {
+        final LogSegments.Segment segment = segmentHolding(index);
         final ByteIterable value;
         try {
-            value = store.get(txn, Keys.of(index));
+            value = segment.store().get(txn, Keys.of(index));
         } catch (RuntimeException e) {
-            throw new StorageException("cannot read log entry " + index + " from store '" + STORE
+            throw new StorageException("cannot read log entry " + index + " from store '" + segment.name()
                 + "' of the Xodus environment " + group.directory() + ": " + e, e);
         }
         if (null == value) {
             throw missing(index);
         }
-        codec.verify(value, RecordKind.LOG_ENTRY, STORE, index, RecordCodec.ANY_TAG);
+        codec.verify(value, RecordKind.LOG_ENTRY, segment.name(), index, RecordCodec.ANY_TAG);
         return codec.tag();
     }
 
     private void verifyAll(Transaction txn, LogBounds bounds) {
         long expected = bounds.compactedIndex() + 1;
         long term = bounds.compactedTerm();
-        try (Cursor cursor = store.openCursor(txn)) {
-            while (cursor.getNext()) {
-                final long key = Keys.decode(cursor.getKey());
-                if (key != expected) {
-                    throw new StorageException("the log in store '" + STORE + "' of the Xodus environment "
-                        + group.directory() + " is not contiguous: expected entry " + expected + ", found "
-                        + (key < 0 ? "a key of " + cursor.getKey().getLength() + " bytes" : "entry " + key)
-                        + " (recorded bounds: compacted up to " + bounds.compactedIndex() + ", last entry "
-                        + bounds.lastIndex() + ")");
+        for (int i = 0; i < segments.count(); i++) {
+            final LogSegments.Segment segment = segments.get(i);
+            try (Cursor cursor = segment.store().openCursor(txn)) {
+                while (cursor.getNext()) {
+                    final long key = Keys.decode(cursor.getKey());
+                    if (key < 0 || segments.segmentOf(key) != segment.number()) {
+                        throw misplaced(segment, key, cursor.getKey().getLength());
+                    }
+                    if (key <= bounds.compactedIndex()) {
+                        continue;
+                    }
+                    if (key != expected) {
+                        throw new StorageException("the log of the Xodus environment " + group.directory()
+                            + " is not contiguous: expected entry " + expected + ", found entry " + key
+                            + " in store '" + segment.name() + "' (recorded bounds: compacted up to "
+                            + bounds.compactedIndex() + ", last entry " + bounds.lastIndex() + ")");
+                    }
+                    if (key > bounds.lastIndex()) {
+                        throw new StorageException("the log of the Xodus environment " + group.directory()
+                            + " holds entry " + key + " in store '" + segment.name()
+                            + "' beyond its recorded last entry " + bounds.lastIndex());
+                    }
+                    codec.verify(cursor.getValue(), RecordKind.LOG_ENTRY, segment.name(), key, RecordCodec.ANY_TAG);
+                    term = codec.tag();
+                    expected++;
                 }
-                if (key > bounds.lastIndex()) {
-                    throw new StorageException("the log in store '" + STORE + "' of the Xodus environment "
-                        + group.directory() + " holds entry " + key + " beyond its recorded last entry "
-                        + bounds.lastIndex());
-                }
-                codec.verify(cursor.getValue(), RecordKind.LOG_ENTRY, STORE, key, RecordCodec.ANY_TAG);
-                term = codec.tag();
-                expected++;
             }
         }
         if (expected - 1 != bounds.lastIndex()) {
-            throw new StorageException("the log in store '" + STORE + "' of the Xodus environment "
-                + group.directory() + " ends at entry " + (expected - 1) + " but its bounds record last entry "
-                + bounds.lastIndex() + ": entries " + expected + " to " + bounds.lastIndex() + " are missing");
+            throw new StorageException("the log of the Xodus environment " + group.directory() + " ends at entry "
+                + (expected - 1) + " but its bounds record last entry " + bounds.lastIndex() + ": entries " + expected
+                + " to " + bounds.lastIndex() + " are missing");
         }
         if (term != bounds.lastTerm()) {
-            throw new StorageException("the log in store '" + STORE + "' of the Xodus environment "
-                + group.directory() + ": entry " + bounds.lastIndex() + " has term " + term
-                + " but the bounds record term " + bounds.lastTerm());
+            throw new StorageException("the log of the Xodus environment " + group.directory() + ": entry "
+                + bounds.lastIndex() + " has term " + term + " but the bounds record term " + bounds.lastTerm());
         }
     }
 
+    private StorageException misplaced(LogSegments.Segment segment, long key, int keyLength) {
+        final String holds = "with " + segments.size() + " entries per segment, store '" + segment.name()
+            + "' holds indexes " + segments.firstIndexOf(segment.number()) + " to "
+            + segments.lastIndexOf(segment.number());
+        if (key < 0) {
+            return new StorageException("the log segment store '" + segment.name() + "' of the Xodus environment "
+                + group.directory() + " holds a key of " + keyLength + " bytes, expected an 8-byte index: " + holds);
+        }
+        return new StorageException("the log segment store '" + segment.name() + "' of the Xodus environment "
+            + group.directory() + " holds entry " + key + ", which belongs in store '"
+            + LogSegments.storeName(segments.segmentOf(key)) + "': " + holds + " (was the log written with another "
+            + "segment size?)");
+    }
+
     private StorageException missing(long index) {
-        return new StorageException("log entry " + index + " is missing from store '" + STORE
-            + "' of the Xodus environment " + group.directory() + " (the log should hold entries "
-            + (compactedIndex + 1) + " to " + lastIndex + ")");
+        return new StorageException("log entry " + index + " is missing from store '"
+            + LogSegments.storeName(segments.segmentOf(index)) + "' of the Xodus environment " + group.directory()
+            + " (the log should hold entries " + (compactedIndex + 1) + " to " + lastIndex + ")");
     }
 }

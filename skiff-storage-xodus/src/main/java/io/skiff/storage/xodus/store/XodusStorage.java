@@ -21,9 +21,10 @@ import java.util.Optional;
 
 /**
  * One node's storage: a Xodus environment in the node's directory holding the stores {@code skiff.meta} (format
- * marker, log bounds, term and vote, snapshot pointers, the key-value store's applied index), {@code skiff.log}, one
- * {@code skiff.snapshot.<id>} per snapshot and {@code skiff.kv.<generation>} for the {@link XodusKvStore key-value
- * store}, all written through one {@link GroupCommit}.
+ * marker, log bounds, term and vote, snapshot pointers, the key-value store's applied index), the log's segments
+ * {@code skiff.log.<n>} ({@link LogSegments}), one {@code skiff.snapshot.<id>} per snapshot and
+ * {@code skiff.kv.<generation>} for the {@link XodusKvStore key-value store}, all written through one
+ * {@link GroupCommit}.
  *
  * <p>Opening verifies everything that can be verified cheaply enough to do always: after a clean close, that the
  * data files are exactly as they were closed ({@link CleanClose}); then the format marker, every log record, the
@@ -72,6 +73,14 @@ public final class XodusStorage implements Storage {
      *                          data that is foreign, of an unknown format version, or corrupt.
      */
     public static XodusStorage open(Path directory, NodeAddress address, XodusStorageOptions options) {
+        return open(directory, address, options, LogSegments.DEFAULT_SHIFT);
+    }
+
+    /**
+     * Opens the storage with log segments of {@code 2^logSegmentShift} entries, for tests that cross segment
+     * boundaries within a few entries; a log must be opened with the segment size it was written with.
+     */
+    static XodusStorage open(Path directory, NodeAddress address, XodusStorageOptions options, int logSegmentShift) {
         final Path dir;
         try {
             dir = Files.createDirectories(directory).toRealPath();
@@ -94,7 +103,7 @@ public final class XodusStorage implements Storage {
             final boolean created = CreationMarker.exists(dir);
             final Transaction txn = group.write();
             final MetaStore meta = MetaStore.open(env, txn, dir, created);
-            final XodusLogStore log = XodusLogStore.open(group, meta, txn);
+            final XodusLogStore log = XodusLogStore.open(group, meta, txn, logSegmentShift);
             final XodusStateStore state = XodusStateStore.open(group, meta, txn);
             final XodusSnapshotStore snapshots = XodusSnapshotStore.open(group, meta, txn);
             final XodusKvStore kv = XodusKvStore.open(group, meta, txn);

@@ -98,7 +98,7 @@ class NodeCorruptionTest {
         Directories.flipByte(Directories.lastDataFile(data), inLog.get(0) + 8);
 
         assertThat(startFailure()).isInstanceOf(StorageException.class)
-            .hasMessageContaining("corrupt log entry ").hasMessageContaining("in store 'skiff.log'")
+            .hasMessageContaining("corrupt log entry ").hasMessageContaining("in store 'skiff.log.0'")
             .hasMessageContaining("checksum mismatch");
     }
 

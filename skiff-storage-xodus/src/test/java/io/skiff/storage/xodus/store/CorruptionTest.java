@@ -32,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Damage planted in single records: every read or open that meets it fails, naming what is wrong and where. */
 class CorruptionTest {
     private static final int PAYLOAD = RecordCodec.HEADER_BYTES + 10;
+    /** The segment store holding entries 1 to 10. */
+    private static final String LOG = LogSegments.storeName(0);
 
     @TempDir
     Path dir;
@@ -53,10 +55,10 @@ class CorruptionTest {
 
     @Test
     void aDamagedLogEntryIsRefusedOnOpenNamingTheEntryTheStoreAndTheChecksums() {
-        RawXodus.edit(dir, (env, txn) -> RawXodus.flipValueByte(env, txn, XodusLogStore.STORE, Keys.of(5), PAYLOAD));
+        RawXodus.edit(dir, (env, txn) -> RawXodus.flipValueByte(env, txn, LOG, Keys.of(5), PAYLOAD));
 
         assertThatThrownBy(() -> TestStorage.open(dir)).isInstanceOf(StorageException.class)
-            .hasMessageContaining("corrupt log entry 5 in store 'skiff.log' of the Xodus environment " + real(dir))
+            .hasMessageContaining("corrupt log entry 5 in store 'skiff.log.0' of the Xodus environment " + real(dir))
             .hasMessageContaining("checksum mismatch: stored CRC32C 0x")
             .hasMessageContaining(", computed 0x");
     }
@@ -65,7 +67,7 @@ class CorruptionTest {
     void aDamagedLogEntryIsRefusedWhenRead() {
         try (XodusStorage storage = TestStorage.open(dir)) {
             final Environment env = storage.environment();
-            RawXodus.flipValueByte(env, storage.groupCommit().write(), XodusLogStore.STORE, Keys.of(5), PAYLOAD);
+            RawXodus.flipValueByte(env, storage.groupCommit().write(), LOG, Keys.of(5), PAYLOAD);
 
             assertThatThrownBy(() -> readAll(storage.log(), 1, 10, Integer.MAX_VALUE))
                 .isInstanceOf(StorageException.class).hasMessageContaining("corrupt log entry 5")
@@ -79,7 +81,7 @@ class CorruptionTest {
     @Test
     void anEntryStoredUnderTheWrongKeyIsRefused() {
         RawXodus.edit(dir, (env, txn) -> {
-            final Store log = RawXodus.store(env, txn, XodusLogStore.STORE);
+            final Store log = RawXodus.store(env, txn, LOG);
             log.put(txn, Keys.of(5), log.get(txn, Keys.of(6)));
         });
 
@@ -90,7 +92,7 @@ class CorruptionTest {
 
     @Test
     void aLostLastEntryIsRefusedAgainstTheRecordedBounds() {
-        RawXodus.edit(dir, (env, txn) -> RawXodus.store(env, txn, XodusLogStore.STORE).delete(txn, Keys.of(10)));
+        RawXodus.edit(dir, (env, txn) -> RawXodus.store(env, txn, LOG).delete(txn, Keys.of(10)));
 
         assertThatThrownBy(() -> TestStorage.open(dir)).isInstanceOf(StorageException.class)
             .hasMessageContaining("ends at entry 9 but its bounds record last entry 10: entries 10 to 10 are missing");
@@ -98,7 +100,7 @@ class CorruptionTest {
 
     @Test
     void aGapInTheLogIsRefused() {
-        RawXodus.edit(dir, (env, txn) -> RawXodus.store(env, txn, XodusLogStore.STORE).delete(txn, Keys.of(5)));
+        RawXodus.edit(dir, (env, txn) -> RawXodus.store(env, txn, LOG).delete(txn, Keys.of(5)));
 
         assertThatThrownBy(() -> TestStorage.open(dir)).isInstanceOf(StorageException.class)
             .hasMessageContaining("is not contiguous: expected entry 5, found entry 6");
@@ -150,14 +152,14 @@ class CorruptionTest {
     void anUnknownFormatVersionIsRefused() {
         RawXodus.edit(dir, (env, txn) -> {
             final byte[] magic = MetaStore.MAGIC.getBytes(StandardCharsets.US_ASCII);
-            final byte[] payload = ByteBuffer.allocate(magic.length + 4).put(magic).putInt(2).array();
+            final byte[] payload = ByteBuffer.allocate(magic.length + 4).put(magic).putInt(3).array();
             RawXodus.store(env, txn, MetaStore.STORE).put(txn, MetaStore.FORMAT_KEY,
                 new ArrayByteIterable(new RecordCodec(dir).encode(RecordKind.FORMAT, 0, 0, payload)));
         });
 
         assertThatThrownBy(() -> TestStorage.open(dir)).isInstanceOf(StorageException.class)
-            .hasMessageContaining("was written in format version 2; this build of skiff-storage-xodus reads format "
-                + "version 1 only");
+            .hasMessageContaining("was written in format version 3; this build of skiff-storage-xodus reads format "
+                + "version 2 only");
     }
 
     @Test

@@ -94,7 +94,7 @@ public final class LogAppendProbe {
     }
 
     /** Reads com.sun.management.ThreadMXBean reflectively: this module does not read jdk.management. */
-    private static long allocated() throws ReflectiveOperationException {
+    static long allocated() throws ReflectiveOperationException {
         final Method method = Class.forName("com.sun.management.ThreadMXBean")
             .getMethod("getThreadAllocatedBytes", long.class);
         return (long)method.invoke(ManagementFactory.getThreadMXBean(), Thread.currentThread().getId());

@@ -23,6 +23,11 @@ final class TestStorage {
         return XodusStorage.open(directory, NODE, FSYNC);
     }
 
+    /** @param logSegmentShift log2 of the entries per log segment. */
+    static XodusStorage open(Path directory, int logSegmentShift) {
+        return XodusStorage.open(directory, NODE, FSYNC, logSegmentShift);
+    }
+
     /** @return 100 bytes that identify {@code index}. */
     static ByteBuffer entry(long index) {
         return entry(index, 100);

@@ -27,6 +27,15 @@ class XodusStorageContractTest {
         }
     }
 
+    /** The log contract again with segments of 8 entries, so that its logs cross segment boundaries. */
+    @Nested
+    class SmallSegmentLog extends LogStoreContract {
+        @Override
+        protected Storage openStorage() {
+            return TestStorage.open(dir, 3);
+        }
+    }
+
     @Nested
     class State extends StateStoreContract {
         @Override
