@@ -897,7 +897,10 @@ public final class RaftCore implements MessageHandler<Peer> {
         final boolean canVote = from.address().equals(votedFor)
             || (null == votedFor && null == leader)
             || (preVote && messageTerm > term);
-        final boolean grant = selfVoter && canVote && log.isUpToDate(lastIndex, lastTerm);
+        // Whether this vote counts is for the candidate's configuration to say, not ours (§4.1: servers answer RPCs
+        // without consulting their configurations). A learner can miss the entry that promotes it (which may even
+        // commit on the old voters alone); if it refused, voters that need its vote would never elect anyone.
+        final boolean grant = canVote && log.isUpToDate(lastIndex, lastTerm);
         if (grant && !preVote) {
             votedFor = from.address();
             hardStateDirty = true;

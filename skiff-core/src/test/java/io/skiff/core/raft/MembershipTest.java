@@ -136,6 +136,35 @@ class MembershipTest {
         assertThat(next.core.commitIndex()).isEqualTo(next.core.log().lastIndex());
     }
 
+    /**
+     * The joint configuration that promotes a learner commits on the old voters alone, so the learner may not have
+     * it when the leader fails. The survivors then need the learner's vote, and it must give it although it still
+     * thinks itself a learner: refusing left the cluster without a leader for good (found by simulation seed 21647,
+     * where the promotion had not even committed).
+     */
+    @Test
+    void aPromotedLearnerThatMissedItsPromotionStillVotes() {
+        final RaftHarness h = new RaftHarness(3, 29);
+        final RaftHarness.Node leader = h.electLeader();
+        h.advance(100 * MS);
+        final RaftHarness.Node joiner = h.addNode();
+        // The learner catches up, then receives nothing after its promotion.
+        h.drop = f -> f.to().equals(joiner.address) && f.type() == MessageType.APPEND_REQUEST
+            && leader.core.configuration().voters().contains(joiner.address);
+        assertThat(h.change(leader, MessageLayout.MEMBERSHIP_JOIN, joiner.address)).contains("joined");
+        assertThat(leader.core.configuration().voters()).contains(joiner.address).hasSize(4);
+        assertThat(joiner.core.configuration().isLearner(joiner.address)).isTrue();
+        leader.crash();
+        h.heal();
+        h.advance(2000 * MS);
+        final RaftHarness.Node next = h.leader();
+        assertThat(next).as("a leader among the three live voters of four: %s", h.nodes.values()).isNotNull();
+        h.propose(next, RaftHarness.command("after"));
+        h.advance(100 * MS);
+        assertThat(joiner.core.configuration().voters()).contains(joiner.address);
+        assertThat(joiner.core.commitIndex()).isEqualTo(next.core.log().lastIndex());
+    }
+
     @Test
     void leadershipMovesToTheChosenVoter() {
         final RaftHarness h = new RaftHarness(3, 27);

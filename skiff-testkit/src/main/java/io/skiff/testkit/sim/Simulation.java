@@ -229,10 +229,13 @@ public final class Simulation {
         network.reset();
         for (SimNode machine : machines.values()) {
             machine.disk(baseDisk);
+            // A pause outlives a crash, so a node that crashed while paused would otherwise come back frozen: a
+            // voter the liveness check counts on but that never answers.
+            if (machine.isPaused()) {
+                resume(machine.address());
+            }
             if (!machine.isUp()) {
                 restart(machine.address());
-            } else if (machine.isPaused()) {
-                resume(machine.address());
             }
         }
     }

@@ -32,4 +32,17 @@ class SimulationRegressionTest {
         final ChaosRun.Result result = ChaosRun.run(seed, SimulationSeedsTest.SNAPSHOTS);
         assertThat(result.failed()).as(result.report()).isFalse();
     }
+
+    /**
+     * The only voter, leading, began promoting a learner (a joint configuration of the learner and itself); the
+     * learner crashed before receiving that entry, then the leader crashed. Restarted, the leader needed the
+     * learner's vote, but the learner refused every vote because its own log still made it a learner: no leader,
+     * ever. Fixed by letting any node vote; the candidate's configuration decides whether the vote counts.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {21647})
+    void aLearnerThatMissedItsPromotionStillVotes(long seed) {
+        final ChaosRun.Result result = ChaosRun.run(seed, SimulationSeedsTest.MEMBERSHIP);
+        assertThat(result.failed()).as(result.report()).isFalse();
+    }
 }

@@ -1,5 +1,6 @@
 package io.skiff.testkit.sim;
 
+import io.skiff.NodeAddress;
 import io.skiff.SkiffNode;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,24 @@ class SimulationTest {
         final String second = run(7);
         assertThat(second).isEqualTo(first);
         assertThat(run(8)).isNotEqualTo(first);
+    }
+
+    @Test
+    void repairingEverythingResumesANodeThatCrashedWhilePaused() {
+        final Simulation sim = Simulation.builder().seed(3).nodes(3).build();
+        sim.start();
+        final SkiffNode leader = sim.awaitLeader(Duration.ofSeconds(5));
+        final NodeAddress follower = sim.addresses().stream().filter(a -> !a.equals(leader.address())).findFirst()
+            .orElseThrow();
+        sim.pause(follower);
+        sim.crash(follower);
+        sim.repairAll();
+        assertThat(sim.machine(follower).isUp()).isTrue();
+        assertThat(sim.machine(follower).isPaused()).isFalse();
+        sim.await(leader.levelup().put("k", "v"), Duration.ofSeconds(5));
+        final SkiffNode restarted = sim.node(follower).orElseThrow();
+        assertThat(sim.runUntil(() -> restarted.stats().appliedIndex() >= leader.stats().commitIndex(),
+            Duration.ofSeconds(5))).as("the repaired node applies what the leader commits").isTrue();
     }
 
     private static String run(long seed) {
