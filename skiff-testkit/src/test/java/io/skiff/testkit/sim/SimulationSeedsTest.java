@@ -63,7 +63,10 @@ class SimulationSeedsTest {
         final ChaosRun.Result result = ChaosRun.run(seed, settings);
         if (result.failed()) {
             final ChaosRun.Result shortest = ChaosRun.shrink(result, settings);
-            throw new AssertionError("simulation failed; shortest failing schedule found:\n" + shortest.report(),
+            // The original failure comes first: shrinking keeps schedules that fail with the same property, which
+            // can be a different cause with the same symptom (seed 21647 shrank from a vote bug to a harness bug).
+            throw new AssertionError("simulation failed (seed " + seed + "): " + result.failure().getMessage()
+                + "\nshortest schedule found that fails with the same property:\n" + shortest.report(),
                 result.failure());
         }
     }
