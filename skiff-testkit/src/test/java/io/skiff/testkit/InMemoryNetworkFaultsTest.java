@@ -1,13 +1,11 @@
 package io.skiff.testkit;
 
 import io.skiff.NodeAddress;
-import io.skiff.SkiffOptions;
 import io.skiff.core.codec.FrameHeader;
 import io.skiff.core.codec.MessageType;
 import io.skiff.spi.SendResult;
 import io.skiff.spi.Transport;
 import io.skiff.spi.TransportContext;
-import io.skiff.spi.TransportListener;
 import io.skiff.testkit.sim.LinkFaults;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -318,19 +316,7 @@ class InMemoryNetworkFaultsTest {
     }
 
     private static TransportContext context(NodeAddress address) {
-        return new TransportContext(address, SkiffOptions.defaults(), new TransportListener() {
-            @Override
-            public void onConnected(NodeAddress peer) {
-            }
-
-            @Override
-            public void onDisconnected(NodeAddress peer) {
-            }
-
-            @Override
-            public void onWarning(String message, Throwable cause) {
-            }
-        });
+        return QuietContexts.of(address);
     }
 
     private static List<SendResult> sendSequence(Transport from, NodeAddress to, int type, int count) {

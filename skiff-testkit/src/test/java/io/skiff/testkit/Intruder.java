@@ -1,14 +1,11 @@
 package io.skiff.testkit;
 
 import io.skiff.NodeAddress;
-import io.skiff.SkiffOptions;
 import io.skiff.core.codec.FrameEncoder;
 import io.skiff.core.codec.FrameHeader;
 import io.skiff.core.codec.MessageType;
 import io.skiff.spi.SendResult;
 import io.skiff.spi.Transport;
-import io.skiff.spi.TransportContext;
-import io.skiff.spi.TransportListener;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
@@ -25,20 +22,7 @@ final class Intruder implements AutoCloseable {
     private final Transport transport;
 
     Intruder(InMemoryNetwork network) {
-        transport = network.open(new TransportContext(NodeAddress.parse(ADDRESS), SkiffOptions.defaults(),
-            new TransportListener() {
-                @Override
-                public void onConnected(NodeAddress peer) {
-                }
-
-                @Override
-                public void onDisconnected(NodeAddress peer) {
-                }
-
-                @Override
-                public void onWarning(String message, Throwable cause) {
-                }
-            }));
+        transport = network.open(QuietContexts.of(NodeAddress.parse(ADDRESS)));
     }
 
     /**

@@ -1,11 +1,10 @@
 package io.skiff.testkit.sim;
 
 import io.skiff.NodeAddress;
-import io.skiff.SkiffOptions;
+import io.skiff.testkit.QuietContexts;
 import io.skiff.spi.SendResult;
 import io.skiff.spi.Transport;
 import io.skiff.spi.TransportContext;
-import io.skiff.spi.TransportListener;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -60,18 +59,6 @@ class SimNetworkTest {
     }
 
     private static TransportContext context(NodeAddress address) {
-        return new TransportContext(address, SkiffOptions.defaults(), new TransportListener() {
-            @Override
-            public void onConnected(NodeAddress peer) {
-            }
-
-            @Override
-            public void onDisconnected(NodeAddress peer) {
-            }
-
-            @Override
-            public void onWarning(String message, Throwable cause) {
-            }
-        });
+        return QuietContexts.of(address);
     }
 }
