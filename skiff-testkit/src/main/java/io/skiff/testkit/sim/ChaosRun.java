@@ -16,8 +16,9 @@ import java.util.function.Consumer;
  * A randomized simulation run: a seeded fault schedule and a client workload against a cluster, with the Raft
  * invariants checked after every step; then, once every fault is repaired, a liveness phase in which the cluster
  * must elect a leader and complete a write within a bound; then the client history is checked for
- * linearizability ({@link LinearizabilityChecker}; a check that cannot decide counts as a failure). The seed determines everything, so a failure replays with the same seed, and
- * {@link #shrink} looks for a shorter schedule that still fails.
+ * linearizability ({@link LinearizabilityChecker}; a check that cannot decide counts as a failure). The seed
+ * determines everything, so a failure replays with the same seed, and {@link #shrink} looks for a shorter schedule
+ * that still fails.
  */
 public final class ChaosRun {
     /**
