@@ -251,11 +251,15 @@ public final class RaftCore implements MessageHandler<Peer> {
     }
 
     /**
-     * Finds the member whose address bytes these are.
+     * Finds the member whose address bytes these are, for a frame of any type.
      *
      * @return the peer, or {@code null} for this node itself or a stranger.
      */
-    public Peer resolve(DirectBuffer buffer, int offset, int length) {
+    public Peer resolve(int type, DirectBuffer buffer, int offset, int length) {
+        return resolve(buffer, offset, length);
+    }
+
+    private Peer resolve(DirectBuffer buffer, int offset, int length) {
         for (Peer peer : peers) {
             final byte[] bytes = peer.addressBytes();
             if (bytes.length == length && equalBytes(bytes, buffer, offset)) {
