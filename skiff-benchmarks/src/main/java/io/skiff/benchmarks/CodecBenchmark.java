@@ -58,7 +58,7 @@ public class CodecBenchmark {
     public void setUp() {
         final long clusterId = FrameHeader.clusterIdHash(CLUSTER);
         encoder = new FrameEncoder(clusterId, "/mem/leader");
-        decoder = new FrameDecoder<>(clusterId, (buffer, offset, length) -> sender);
+        decoder = new FrameDecoder<>(clusterId, (type, buffer, offset, length) -> sender);
         final int entryLength = LogEntry.HEADER_LENGTH + Workload.VALUE_BYTES;
         sealedEntries = new UnsafeBuffer(ByteBuffer.allocateDirect(entries * entryLength));
         final byte[] payload = new byte[Workload.VALUE_BYTES];

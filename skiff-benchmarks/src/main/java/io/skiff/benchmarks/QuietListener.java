@@ -48,6 +48,16 @@ final class QuietListener implements RaftListener, SnapshotTransfer {
     public void onPeersChanged(List<NodeAddress> added, List<NodeAddress> removed) {
     }
 
+    /** A benchmark's members are all it talks to: no stranger is answered. */
+    @Override
+    public boolean onStrangerHeard(NodeAddress stranger) {
+        return false;
+    }
+
+    @Override
+    public void onStrangerForgotten(NodeAddress stranger) {
+    }
+
     @Override
     public void onConfigurationCommitted(Configuration configuration) {
     }

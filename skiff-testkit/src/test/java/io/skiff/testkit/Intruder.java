@@ -10,11 +10,13 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A raw endpoint on a cluster's network that is no member: it sends nodes whatever bytes a test builds, from
- * garbage to frames that look right but come from another cluster or a stranger.
+ * garbage to frames that look right but come from another cluster or a stranger, and collects what nodes answer.
  */
 final class Intruder implements AutoCloseable {
     static final String ADDRESS = "/mem/intruder";
@@ -37,6 +39,17 @@ final class Intruder implements AutoCloseable {
         if (result != SendResult.SENT) {
             throw new AssertionError("the intruder's frame to " + to + " was not sent: " + result);
         }
+    }
+
+    /** @return copies of the frames that arrived since the last call. */
+    List<byte[]> received() {
+        final List<byte[]> frames = new ArrayList<>();
+        transport.poll(frame -> {
+            final byte[] copy = new byte[frame.remaining()];
+            frame.duplicate().get(copy);
+            frames.add(copy);
+        }, Integer.MAX_VALUE);
+        return frames;
     }
 
     /** @return bytes that are no frame at all. */
@@ -72,6 +85,32 @@ final class Intruder implements AutoCloseable {
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[512]);
         final int length = new FrameEncoder(FrameHeader.clusterIdHash(clusterId), sender)
             .voteRequest(frame, 0, false, term, Long.MAX_VALUE / 2, term - 1, false);
+        return Arrays.copyOf(frame.byteArray(), length);
+    }
+
+    /**
+     * @param clusterId the cluster id the frame claims.
+     * @param sender    the sender it claims.
+     * @param target    the member it asks to add.
+     * @return a well-formed request to add a member, which only a leader's members may make.
+     */
+    static byte[] joinRequest(String clusterId, String sender, String target) {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[512]);
+        final int length = new FrameEncoder(FrameHeader.clusterIdHash(clusterId), sender)
+            .membershipRequest(frame, 0, 1, 1, io.skiff.core.codec.MessageLayout.MEMBERSHIP_JOIN,
+                target.getBytes(StandardCharsets.US_ASCII));
+        return Arrays.copyOf(frame.byteArray(), length);
+    }
+
+    /**
+     * @param clusterId the cluster id the frame claims.
+     * @param sender    the sender it claims.
+     * @return a well-formed ReadIndex request, which only a leader's members may make.
+     */
+    static byte[] readIndexRequest(String clusterId, String sender) {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[512]);
+        final int length = new FrameEncoder(FrameHeader.clusterIdHash(clusterId), sender)
+            .readIndexRequest(frame, 0, 1, 1);
         return Arrays.copyOf(frame.byteArray(), length);
     }
 

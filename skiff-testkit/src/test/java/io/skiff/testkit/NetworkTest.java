@@ -6,9 +6,13 @@ import io.skiff.RangeOptions;
 import io.skiff.ReadConsistency;
 import io.skiff.SkiffEvent;
 import io.skiff.SkiffNode;
+import io.skiff.core.codec.FrameHeader;
+import io.skiff.core.codec.MessageType;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,21 +142,58 @@ class NetworkTest {
             () -> !cluster.events(follower).of(SkiffEvent.Warning.class).isEmpty());
     }
 
+    /**
+     * Requests only members may make, and Raft messages that name the receiver itself as their sender, are dropped:
+     * a node serves its leader's members, and is no peer of its own.
+     */
     @Test
-    void framesFromANonMemberAreDroppedAndCounted() {
+    void requestsFromANonMemberAreDroppedAndCounted() {
         cluster = TestCluster.started();
         final SkiffNode leader = cluster.awaitLeader();
         final long term = leader.term();
         intruder = new Intruder(cluster.network());
 
         for (SkiffNode node : cluster.nodes()) {
-            intruder.send(node.address(), Intruder.voteRequest("skiff", Intruder.ADDRESS, term + 1000));
-            intruder.send(node.address(), Intruder.heartbeat("skiff", "/mem/removed", term + 1000));
+            intruder.send(node.address(), Intruder.joinRequest("skiff", Intruder.ADDRESS, Intruder.ADDRESS));
+            intruder.send(node.address(), Intruder.readIndexRequest("skiff", Intruder.ADDRESS));
+            intruder.send(node.address(), Intruder.heartbeat("skiff", node.address().toString(), term + 1000));
         }
 
         for (SkiffNode node : cluster.nodes()) {
             Await.value("frames from strangers counted by " + node,
-                () -> node.stats().counter("framesUnknownSender"), count -> count == 2);
+                () -> node.stats().counter("framesUnknownSender"), count -> count == 3);
+        }
+        assertThatTheClusterStillServes(leader, term);
+        assertThat(intruder.received()).as("answers to the intruder").isEmpty();
+    }
+
+    /**
+     * Thesis §4.1: a node answers Raft messages without consulting its configuration, since a member whose log is
+     * behind does not know the members added since. A stale heartbeat from a stranger gets the current term back.
+     */
+    @Test
+    void aRaftMessageFromANonMemberIsAnsweredAndChangesNothing() {
+        cluster = TestCluster.started();
+        final SkiffNode leader = cluster.awaitLeader();
+        final long term = leader.term();
+        intruder = new Intruder(cluster.network());
+
+        for (SkiffNode node : cluster.nodes()) {
+            intruder.send(node.address(), Intruder.heartbeat("skiff", Intruder.ADDRESS, 0));
+        }
+
+        final List<byte[]> answers = new ArrayList<>();
+        Await.value("an answer from every node", () -> {
+            answers.addAll(intruder.received());
+            return answers.size();
+        }, count -> count >= cluster.nodes().size());
+        assertThat(answers).hasSize(cluster.nodes().size()).allSatisfy(frame -> {
+            final UnsafeBuffer buffer = new UnsafeBuffer(frame);
+            assertThat(FrameHeader.type(buffer, 0)).isEqualTo(MessageType.HEARTBEAT_RESPONSE);
+            assertThat(FrameHeader.term(buffer, 0)).isEqualTo(term);
+        });
+        for (SkiffNode node : cluster.nodes()) {
+            assertThat(node.stats().counter("framesUnknownSender")).as("dropped by %s", node).isZero();
         }
         assertThatTheClusterStillServes(leader, term);
     }

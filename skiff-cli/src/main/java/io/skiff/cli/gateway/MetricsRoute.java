@@ -16,7 +16,8 @@ final class MetricsRoute {
     private static final Map<String, String> HELP = Map.ofEntries(
         Map.entry("framesMalformed", "Frames dropped because they could not be decoded."),
         Map.entry("framesWrongCluster", "Frames dropped because they came from another cluster id."),
-        Map.entry("framesUnknownSender", "Frames dropped because their sender is not a member."),
+        Map.entry("framesUnknownSender", "Frames dropped because of their sender: requests from a non-member, "
+            + "answers from a node never asked, Raft messages naming this node itself."),
         Map.entry("framesUnsupportedVersion", "Frames dropped because of an unknown format version."),
         Map.entry("framesNotAuthentic", "Frames dropped because their authentication code did not verify."),
         Map.entry("sendNotConnected", "Frames not sent because the peer was not connected."),

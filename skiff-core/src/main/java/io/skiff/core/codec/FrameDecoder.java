@@ -6,9 +6,10 @@ import static io.skiff.core.codec.FrameHeader.BYTE_ORDER;
 import static io.skiff.core.codec.MessageLayout.*;
 
 /**
- * Validates a frame completely, then hands it to a {@link MessageHandler}. A frame that fails any check is
- * dropped before the handler sees any of it, so a malformed frame can never change Raft state; the result code
- * says why, and {@link #describeLastError()} explains it (building the text only when asked).
+ * Validates a frame completely, then resolves its sender, then hands it to a {@link MessageHandler}. A frame that
+ * fails any check is dropped before the resolver or the handler sees any of it, so a malformed frame can never
+ * change Raft state nor make the receiver admit a sender; the result code says why, and
+ * {@link #describeLastError()} explains it (building the text only when asked).
  *
  * @param <P> the receiver's peer type.
  */
@@ -48,7 +49,8 @@ public final class FrameDecoder<P> {
     /**
      * Decodes one frame.
      *
-     * @return {@link #OK} when the handler was called, else why the frame was dropped.
+     * @return {@link #OK} when the handler was called, else why the frame was dropped; {@link #UNKNOWN_SENDER} when
+     * the resolver refused the sender for this type of message.
      */
     public int decode(DirectBuffer buffer, int offset, int length, MessageHandler<P> handler) {
         if (length < FrameHeader.LENGTH) {
@@ -87,108 +89,62 @@ public final class FrameDecoder<P> {
         if (term < 0) {
             return error(MALFORMED, "non-negative term", 0, term);
         }
-        final P from = resolver.resolve(buffer, offset + FrameHeader.SENDER_OFFSET, senderLength);
+        final int body = offset + FrameHeader.SENDER_OFFSET + senderLength;
+        final int valid = validateBody(type, buffer, body, bodyLength, term);
+        if (valid != OK) {
+            return valid;
+        }
+        final P from = resolver.resolve(type, buffer, offset + FrameHeader.SENDER_OFFSET, senderLength);
         if (null == from) {
             return error(UNKNOWN_SENDER, "member sender", 0, 0);
         }
-        final int body = offset + FrameHeader.SENDER_OFFSET + senderLength;
+        dispatch(type, buffer, body, bodyLength, from, term, handler);
+        return OK;
+    }
+
+    /**
+     * Checks the body against its type; variable bodies are walked to the end, and their views prepared for
+     * {@link #dispatch}.
+     */
+    private int validateBody(int type, DirectBuffer buffer, int body, int bodyLength, long term) {
         switch (type) {
             case MessageType.APPEND_REQUEST:
-                return appendRequest(buffer, body, bodyLength, from, term, handler);
+                return appendRequest(buffer, body, bodyLength, term);
             case MessageType.APPEND_RESPONSE:
-                if (bodyLength != APPEND_RESPONSE_LENGTH) {
-                    return bodyLengthError(APPEND_RESPONSE_LENGTH, bodyLength);
-                }
-                handler.onAppendResponse(from, term, buffer.getByte(body + APPEND_RESPONSE_SUCCESS) != 0,
-                    buffer.getLong(body + APPEND_RESPONSE_INDEX, BYTE_ORDER),
-                    buffer.getLong(body + APPEND_RESPONSE_HINT_INDEX, BYTE_ORDER),
-                    buffer.getLong(body + APPEND_RESPONSE_HINT_TERM, BYTE_ORDER));
-                return OK;
+                return fixedBody(APPEND_RESPONSE_LENGTH, bodyLength);
             case MessageType.HEARTBEAT:
-                if (bodyLength != HEARTBEAT_LENGTH) {
-                    return bodyLengthError(HEARTBEAT_LENGTH, bodyLength);
-                }
-                handler.onHeartbeat(from, term, buffer.getLong(body + HEARTBEAT_COMMIT, BYTE_ORDER),
-                    buffer.getLong(body + HEARTBEAT_READ_SEQ, BYTE_ORDER));
-                return OK;
+                return fixedBody(HEARTBEAT_LENGTH, bodyLength);
             case MessageType.HEARTBEAT_RESPONSE:
-                if (bodyLength != HEARTBEAT_RESPONSE_LENGTH) {
-                    return bodyLengthError(HEARTBEAT_RESPONSE_LENGTH, bodyLength);
-                }
-                handler.onHeartbeatResponse(from, term, buffer.getLong(body + HEARTBEAT_RESPONSE_READ_SEQ, BYTE_ORDER));
-                return OK;
+                return fixedBody(HEARTBEAT_RESPONSE_LENGTH, bodyLength);
             case MessageType.VOTE_REQUEST:
             case MessageType.PRE_VOTE_REQUEST:
-                if (bodyLength != VOTE_LENGTH) {
-                    return bodyLengthError(VOTE_LENGTH, bodyLength);
-                }
-                handler.onVoteRequest(from, term, type == MessageType.PRE_VOTE_REQUEST,
-                    buffer.getLong(body + VOTE_LAST_INDEX, BYTE_ORDER),
-                    buffer.getLong(body + VOTE_LAST_TERM, BYTE_ORDER),
-                    (buffer.getByte(body + VOTE_FLAGS) & VOTE_FLAG_TRANSFER) != 0);
-                return OK;
+                return fixedBody(VOTE_LENGTH, bodyLength);
             case MessageType.VOTE_RESPONSE:
             case MessageType.PRE_VOTE_RESPONSE:
-                if (bodyLength != VOTE_RESPONSE_LENGTH) {
-                    return bodyLengthError(VOTE_RESPONSE_LENGTH, bodyLength);
-                }
-                handler.onVoteResponse(from, term, type == MessageType.PRE_VOTE_RESPONSE,
-                    buffer.getByte(body + VOTE_RESPONSE_GRANTED) != 0);
-                return OK;
+                return fixedBody(VOTE_RESPONSE_LENGTH, bodyLength);
             case MessageType.TIMEOUT_NOW:
-                if (bodyLength != 0) {
-                    return bodyLengthError(0, bodyLength);
-                }
-                handler.onTimeoutNow(from, term);
-                return OK;
+                return fixedBody(0, bodyLength);
             case MessageType.CLIENT_REQUEST:
-                return clientRequest(buffer, body, bodyLength, from, term, handler);
+                return clientRequest(buffer, body, bodyLength);
             case MessageType.CLIENT_REJECT: {
                 if (bodyLength < CLIENT_REJECT_LEADER) {
                     return bodyLengthError(CLIENT_REJECT_LEADER, bodyLength);
                 }
                 final int leaderLength = buffer.getByte(body + CLIENT_REJECT_LEADER_LENGTH) & 0xFF;
-                if (bodyLength != CLIENT_REJECT_LEADER + leaderLength) {
-                    return bodyLengthError(CLIENT_REJECT_LEADER + leaderLength, bodyLength);
-                }
-                handler.onClientReject(from, term, buffer, body + CLIENT_REJECT_LEADER, leaderLength);
-                return OK;
+                return fixedBody(CLIENT_REJECT_LEADER + leaderLength, bodyLength);
             }
             case MessageType.READ_INDEX_REQUEST:
-                if (bodyLength != READ_INDEX_LENGTH) {
-                    return bodyLengthError(READ_INDEX_LENGTH, bodyLength);
-                }
-                handler.onReadIndexRequest(from, term, buffer.getLong(body + READ_INDEX_REQUEST_ID, BYTE_ORDER));
-                return OK;
+                return fixedBody(READ_INDEX_LENGTH, bodyLength);
             case MessageType.READ_INDEX_RESPONSE:
-                if (bodyLength != READ_INDEX_RESPONSE_LENGTH) {
-                    return bodyLengthError(READ_INDEX_RESPONSE_LENGTH, bodyLength);
-                }
-                handler.onReadIndexResponse(from, term,
-                    buffer.getLong(body + READ_INDEX_RESPONSE_REQUEST_ID, BYTE_ORDER),
-                    buffer.getLong(body + READ_INDEX_RESPONSE_INDEX, BYTE_ORDER),
-                    buffer.getByte(body + READ_INDEX_RESPONSE_SUCCESS) != 0);
-                return OK;
+                return fixedBody(READ_INDEX_RESPONSE_LENGTH, bodyLength);
             case MessageType.PEERS_REQUEST:
-                if (bodyLength != PEERS_LENGTH) {
-                    return bodyLengthError(PEERS_LENGTH, bodyLength);
-                }
-                handler.onPeersRequest(from, term, buffer.getLong(body + PEERS_REQUEST_ID, BYTE_ORDER));
-                return OK;
+                return fixedBody(PEERS_LENGTH, bodyLength);
             case MessageType.PEERS_RESPONSE:
-                return peersResponse(buffer, body, bodyLength, from, term, handler);
+                return peersResponse(buffer, body, bodyLength);
             case MessageType.INSTALL_SNAPSHOT:
-                return installSnapshot(buffer, body, bodyLength, from, term, handler);
+                return installSnapshot(buffer, body, bodyLength, term);
             case MessageType.INSTALL_SNAPSHOT_RESPONSE:
-                if (bodyLength != SNAPSHOT_RESPONSE_LENGTH) {
-                    return bodyLengthError(SNAPSHOT_RESPONSE_LENGTH, bodyLength);
-                }
-                handler.onInstallSnapshotResponse(from, term,
-                    buffer.getLong(body + SNAPSHOT_RESPONSE_INDEX, BYTE_ORDER),
-                    buffer.getLong(body + SNAPSHOT_RESPONSE_TERM, BYTE_ORDER),
-                    buffer.getLong(body + SNAPSHOT_RESPONSE_NEXT_OFFSET, BYTE_ORDER),
-                    buffer.getByte(body + SNAPSHOT_RESPONSE_SUCCESS) != 0);
-                return OK;
+                return fixedBody(SNAPSHOT_RESPONSE_LENGTH, bodyLength);
             case MessageType.MEMBERSHIP_REQUEST: {
                 if (bodyLength < MEMBERSHIP_ADDRESS) {
                     return bodyLengthError(MEMBERSHIP_ADDRESS, bodyLength);
@@ -200,8 +156,6 @@ public final class FrameDecoder<P> {
                     return error(MALFORMED, "membership request body length", MEMBERSHIP_ADDRESS + addressLength,
                         bodyLength);
                 }
-                handler.onMembershipRequest(from, term, buffer.getLong(body + MEMBERSHIP_REQUEST_ID, BYTE_ORDER),
-                    operation, buffer, body + MEMBERSHIP_ADDRESS, addressLength);
                 return OK;
             }
             case MessageType.MEMBERSHIP_RESPONSE: {
@@ -210,16 +164,95 @@ public final class FrameDecoder<P> {
                 }
                 final int messageLength = buffer.getShort(body + MEMBERSHIP_RESPONSE_MESSAGE_LENGTH, BYTE_ORDER)
                     & 0xFFFF;
-                if (bodyLength != MEMBERSHIP_RESPONSE_MESSAGE + messageLength) {
-                    return bodyLengthError(MEMBERSHIP_RESPONSE_MESSAGE + messageLength, bodyLength);
-                }
-                handler.onMembershipResponse(from, term, buffer.getLong(body + MEMBERSHIP_RESPONSE_REQUEST_ID,
-                    BYTE_ORDER), buffer.getByte(body + MEMBERSHIP_RESPONSE_STATUS) & 0xFF, buffer,
-                    body + MEMBERSHIP_RESPONSE_MESSAGE, messageLength);
-                return OK;
+                return fixedBody(MEMBERSHIP_RESPONSE_MESSAGE + messageLength, bodyLength);
             }
             default:
                 return error(MALFORMED, "known message type", MessageType.COUNT - 1, type);
+        }
+    }
+
+    /** Hands a validated frame to the handler. */
+    private void dispatch(int type, DirectBuffer buffer, int body, int bodyLength, P from, long term,
+        MessageHandler<P> handler) {
+        switch (type) {
+            case MessageType.APPEND_REQUEST:
+                handler.onAppendRequest(from, term, buffer.getLong(body + APPEND_PREV_INDEX, BYTE_ORDER),
+                    buffer.getLong(body + APPEND_PREV_TERM, BYTE_ORDER), buffer.getLong(body + APPEND_COMMIT,
+                    BYTE_ORDER), entryBatch);
+                break;
+            case MessageType.APPEND_RESPONSE:
+                handler.onAppendResponse(from, term, buffer.getByte(body + APPEND_RESPONSE_SUCCESS) != 0,
+                    buffer.getLong(body + APPEND_RESPONSE_INDEX, BYTE_ORDER),
+                    buffer.getLong(body + APPEND_RESPONSE_HINT_INDEX, BYTE_ORDER),
+                    buffer.getLong(body + APPEND_RESPONSE_HINT_TERM, BYTE_ORDER));
+                break;
+            case MessageType.HEARTBEAT:
+                handler.onHeartbeat(from, term, buffer.getLong(body + HEARTBEAT_COMMIT, BYTE_ORDER),
+                    buffer.getLong(body + HEARTBEAT_READ_SEQ, BYTE_ORDER));
+                break;
+            case MessageType.HEARTBEAT_RESPONSE:
+                handler.onHeartbeatResponse(from, term, buffer.getLong(body + HEARTBEAT_RESPONSE_READ_SEQ, BYTE_ORDER));
+                break;
+            case MessageType.VOTE_REQUEST:
+            case MessageType.PRE_VOTE_REQUEST:
+                handler.onVoteRequest(from, term, type == MessageType.PRE_VOTE_REQUEST,
+                    buffer.getLong(body + VOTE_LAST_INDEX, BYTE_ORDER),
+                    buffer.getLong(body + VOTE_LAST_TERM, BYTE_ORDER),
+                    (buffer.getByte(body + VOTE_FLAGS) & VOTE_FLAG_TRANSFER) != 0);
+                break;
+            case MessageType.VOTE_RESPONSE:
+            case MessageType.PRE_VOTE_RESPONSE:
+                handler.onVoteResponse(from, term, type == MessageType.PRE_VOTE_RESPONSE,
+                    buffer.getByte(body + VOTE_RESPONSE_GRANTED) != 0);
+                break;
+            case MessageType.TIMEOUT_NOW:
+                handler.onTimeoutNow(from, term);
+                break;
+            case MessageType.CLIENT_REQUEST:
+                handler.onClientRequest(from, term, commandBatch);
+                break;
+            case MessageType.CLIENT_REJECT:
+                handler.onClientReject(from, term, buffer, body + CLIENT_REJECT_LEADER,
+                    bodyLength - CLIENT_REJECT_LEADER);
+                break;
+            case MessageType.READ_INDEX_REQUEST:
+                handler.onReadIndexRequest(from, term, buffer.getLong(body + READ_INDEX_REQUEST_ID, BYTE_ORDER));
+                break;
+            case MessageType.READ_INDEX_RESPONSE:
+                handler.onReadIndexResponse(from, term,
+                    buffer.getLong(body + READ_INDEX_RESPONSE_REQUEST_ID, BYTE_ORDER),
+                    buffer.getLong(body + READ_INDEX_RESPONSE_INDEX, BYTE_ORDER),
+                    buffer.getByte(body + READ_INDEX_RESPONSE_SUCCESS) != 0);
+                break;
+            case MessageType.PEERS_REQUEST:
+                handler.onPeersRequest(from, term, buffer.getLong(body + PEERS_REQUEST_ID, BYTE_ORDER));
+                break;
+            case MessageType.PEERS_RESPONSE:
+                handler.onPeersResponse(from, term, buffer.getLong(body + PEERS_RESPONSE_REQUEST_ID, BYTE_ORDER),
+                    buffer, body + PEERS_RESPONSE_PEERS, buffer.getInt(body + PEERS_RESPONSE_COUNT, BYTE_ORDER));
+                break;
+            case MessageType.INSTALL_SNAPSHOT:
+                handler.onInstallSnapshot(from, term, snapshotChunk);
+                break;
+            case MessageType.INSTALL_SNAPSHOT_RESPONSE:
+                handler.onInstallSnapshotResponse(from, term,
+                    buffer.getLong(body + SNAPSHOT_RESPONSE_INDEX, BYTE_ORDER),
+                    buffer.getLong(body + SNAPSHOT_RESPONSE_TERM, BYTE_ORDER),
+                    buffer.getLong(body + SNAPSHOT_RESPONSE_NEXT_OFFSET, BYTE_ORDER),
+                    buffer.getByte(body + SNAPSHOT_RESPONSE_SUCCESS) != 0);
+                break;
+            case MessageType.MEMBERSHIP_REQUEST:
+                handler.onMembershipRequest(from, term, buffer.getLong(body + MEMBERSHIP_REQUEST_ID, BYTE_ORDER),
+                    buffer.getByte(body + MEMBERSHIP_OPERATION) & 0xFF, buffer, body + MEMBERSHIP_ADDRESS,
+                    buffer.getByte(body + MEMBERSHIP_ADDRESS_LENGTH) & 0xFF);
+                break;
+            case MessageType.MEMBERSHIP_RESPONSE:
+                handler.onMembershipResponse(from, term, buffer.getLong(body + MEMBERSHIP_RESPONSE_REQUEST_ID,
+                    BYTE_ORDER), buffer.getByte(body + MEMBERSHIP_RESPONSE_STATUS) & 0xFF, buffer,
+                    body + MEMBERSHIP_RESPONSE_MESSAGE, bodyLength - MEMBERSHIP_RESPONSE_MESSAGE);
+                break;
+            default:
+                throw new IllegalStateException("expected a type that passed validation, actual " + type);
         }
     }
 
@@ -229,8 +262,7 @@ public final class FrameDecoder<P> {
             + errorActual;
     }
 
-    private int appendRequest(DirectBuffer buffer, int body, int bodyLength, P from, long term,
-        MessageHandler<P> handler) {
+    private int appendRequest(DirectBuffer buffer, int body, int bodyLength, long term) {
         if (bodyLength < APPEND_ENTRIES) {
             return bodyLengthError(APPEND_ENTRIES, bodyLength);
         }
@@ -266,12 +298,10 @@ public final class FrameDecoder<P> {
             return error(MALFORMED, "entries filling the body exactly", end - body, position - body);
         }
         entryBatch.wrap(buffer, body + APPEND_ENTRIES, entriesLength, count, prevIndex + 1);
-        handler.onAppendRequest(from, term, prevIndex, prevTerm, commit, entryBatch);
         return OK;
     }
 
-    private int clientRequest(DirectBuffer buffer, int body, int bodyLength, P from, long term,
-        MessageHandler<P> handler) {
+    private int clientRequest(DirectBuffer buffer, int body, int bodyLength) {
         if (bodyLength < CLIENT_REQUEST_COMMANDS) {
             return bodyLengthError(CLIENT_REQUEST_COMMANDS, bodyLength);
         }
@@ -295,12 +325,10 @@ public final class FrameDecoder<P> {
             return error(MALFORMED, "commands filling the body exactly", end - body, position - body);
         }
         commandBatch.wrap(buffer, body + CLIENT_REQUEST_COMMANDS, count);
-        handler.onClientRequest(from, term, commandBatch);
         return OK;
     }
 
-    private int peersResponse(DirectBuffer buffer, int body, int bodyLength, P from, long term,
-        MessageHandler<P> handler) {
+    private int peersResponse(DirectBuffer buffer, int body, int bodyLength) {
         if (bodyLength < PEERS_RESPONSE_PEERS) {
             return bodyLengthError(PEERS_RESPONSE_PEERS, bodyLength);
         }
@@ -324,13 +352,10 @@ public final class FrameDecoder<P> {
         if (position != end) {
             return error(MALFORMED, "peers filling the body exactly", end - body, position - body);
         }
-        handler.onPeersResponse(from, term, buffer.getLong(body + PEERS_RESPONSE_REQUEST_ID, BYTE_ORDER), buffer,
-            body + PEERS_RESPONSE_PEERS, count);
         return OK;
     }
 
-    private int installSnapshot(DirectBuffer buffer, int body, int bodyLength, P from, long term,
-        MessageHandler<P> handler) {
+    private int installSnapshot(DirectBuffer buffer, int body, int bodyLength, long term) {
         if (bodyLength < SNAPSHOT_CONFIG) {
             return bodyLengthError(SNAPSHOT_CONFIG, bodyLength);
         }
@@ -368,8 +393,11 @@ public final class FrameDecoder<P> {
         }
         snapshotChunk.wrap(buffer, snapshotIndex, snapshotTerm, recordOffset, (flags & SNAPSHOT_FLAG_LAST) != 0,
             body + SNAPSHOT_CONFIG, configLength, records, recordCount);
-        handler.onInstallSnapshot(from, term, snapshotChunk);
         return OK;
+    }
+
+    private int fixedBody(int expected, int actual) {
+        return expected == actual ? OK : bodyLengthError(expected, actual);
     }
 
     private int bodyLengthError(long expected, long actual) {

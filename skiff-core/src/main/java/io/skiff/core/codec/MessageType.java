@@ -44,6 +44,31 @@ public final class MessageType {
     }
 
     /**
+     * The Raft RPCs and their responses: AppendEntries, heartbeats, RequestVote, PreVote, InstallSnapshot and
+     * TimeoutNow. Thesis §4.1: a server handles these from any server of its cluster, whether its configuration
+     * lists the sender or not, since a server whose log is behind does not know the members added since.
+     *
+     * @param type a frame type.
+     * @return whether it is one of them.
+     */
+    public static boolean isRaftRpc(int type) {
+        return (type >= APPEND_REQUEST && type <= TIMEOUT_NOW) || type == INSTALL_SNAPSHOT
+            || type == INSTALL_SNAPSHOT_RESPONSE;
+    }
+
+    /**
+     * The answers to requests a node sends its leader: ClientReject, ReadIndexResponse, PeersResponse and
+     * MembershipResponse.
+     *
+     * @param type a frame type.
+     * @return whether it is one of them.
+     */
+    public static boolean isAnswer(int type) {
+        return type == CLIENT_REJECT || type == READ_INDEX_RESPONSE || type == PEERS_RESPONSE
+            || type == MEMBERSHIP_RESPONSE;
+    }
+
+    /**
      * @param type a frame type.
      * @return its name as shown in stats, e.g. {@code AppendEntries}.
      */

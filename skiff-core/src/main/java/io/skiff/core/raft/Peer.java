@@ -1,15 +1,21 @@
 package io.skiff.core.raft;
 
 import io.skiff.NodeAddress;
+import org.agrona.DirectBuffer;
 
 import java.nio.charset.StandardCharsets;
 
-/** Another member as this node tracks it: its address and, while this node leads, its replication progress. */
+/**
+ * Another node as this node tracks it: a member, with its replication progress while this node leads, or a
+ * {@link Strangers stranger} outside the configuration that this node answers but never counts.
+ */
 public final class Peer {
     private final NodeAddress address;
     private final byte[] addressBytes;
     final Progress progress;
 
+    /** It is outside the configuration: answered, never counted, replicated to or listed. */
+    boolean stranger;
     /** Whether it votes and counts toward quorum in the current configuration (else it is a learner). */
     boolean voter;
     /** Whether it is a voter of the outgoing configuration during a joint change. */
@@ -52,6 +58,19 @@ public final class Peer {
 
     byte[] addressBytes() {
         return addressBytes;
+    }
+
+    /** @return whether the address text in the buffer is this peer's, byte for byte. */
+    boolean hasAddress(DirectBuffer buffer, int offset, int length) {
+        if (addressBytes.length != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (addressBytes[i] != buffer.getByte(offset + i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -54,6 +54,7 @@ public final class RaftCore implements MessageHandler<Peer> {
     private int recordPosition;
 
     private Peer[] peers = new Peer[0];
+    private final Strangers strangers = new Strangers();
     private final ConfigurationLog configurations;
     private Configuration configuration;
     /** This node votes in the configuration (either half of a joint one). */
@@ -151,7 +152,18 @@ public final class RaftCore implements MessageHandler<Peer> {
         for (NodeAddress member : members) {
             Peer peer = peer(member);
             if (null == peer) {
-                peer = new Peer(member, config.maxInflightAppends(), config.maxInflightBytes());
+                peer = strangers.remove(member);
+                if (null == peer) {
+                    peer = new Peer(member, config.maxInflightAppends(), config.maxInflightBytes());
+                } else {
+                    // The same object, so that a stranger this node follows stays its leader, now as a member; what
+                    // it did as a stranger counted for nothing and is forgotten.
+                    peer.stranger = false;
+                    peer.granted = false;
+                    peer.answered = false;
+                    peer.ackedReadSeq = 0;
+                    peer.closeSnapshot();
+                }
                 peer.progress.reset(log.lastIndex());
                 peer.recentActive = true;
                 peer.lastProgressNs = nowNs;
@@ -251,18 +263,78 @@ public final class RaftCore implements MessageHandler<Peer> {
     }
 
     /**
-     * Finds the member whose address bytes these are.
+     * Finds the sender of a validated frame, by its address bytes. A member is accepted for any message. Thesis
+     * §4.1: a Raft RPC or response is accepted from any other node of the cluster, since a node whose log is behind
+     * does not know the members added since; an unknown sender becomes a {@link Strangers stranger} (kept for a
+     * while, never counted) and the runtime connects to it to answer. An answer to a request this node sent is
+     * accepted from a stranger already known: this node asks its leader, which is a stranger while this node is
+     * behind. Client, ReadIndex, peers and membership requests are served for members only.
      *
-     * @return the peer, or {@code null} for this node itself or a stranger.
+     * @param type the frame's {@link MessageType}.
+     * @return the peer, or {@code null} to drop the frame: this node itself, a non-member for a request, a
+     * non-canonical address, or a stranger the runtime refused.
      */
-    public Peer resolve(DirectBuffer buffer, int offset, int length) {
+    public Peer resolve(int type, DirectBuffer buffer, int offset, int length) {
         for (Peer peer : peers) {
-            final byte[] bytes = peer.addressBytes();
-            if (bytes.length == length && equalBytes(bytes, buffer, offset)) {
+            if (peer.hasAddress(buffer, offset, length)) {
                 return peer;
             }
         }
-        return null;
+        if (MessageType.isRaftRpc(type)) {
+            final Peer stranger = strangers.find(buffer, offset, length);
+            return null != stranger ? stranger : admitStranger(buffer, offset, length);
+        }
+        return MessageType.isAnswer(type) ? strangers.find(buffer, offset, length) : null;
+    }
+
+    /** @return the member or stranger whose address bytes these are, or {@code null}. */
+    private Peer known(DirectBuffer buffer, int offset, int length) {
+        for (Peer peer : peers) {
+            if (peer.hasAddress(buffer, offset, length)) {
+                return peer;
+            }
+        }
+        return strangers.find(buffer, offset, length);
+    }
+
+    /** Allocates, but only for a sender never heard before (or forgotten since), and keeps at most a few. */
+    private Peer admitStranger(DirectBuffer buffer, int offset, int length) {
+        final String text = buffer.getStringWithoutLengthAscii(offset, length);
+        final NodeAddress address;
+        try {
+            address = NodeAddress.parse(text);
+        } catch (io.skiff.InvalidAddressException e) {
+            return null;
+        }
+        // Only the canonical text, which is what the sender's later frames are matched against byte for byte.
+        if (!address.toString().equals(text) || address.equals(self) || !listener.onStrangerHeard(address)) {
+            return null;
+        }
+        final Peer stranger = new Peer(address, config.maxInflightAppends(), config.maxInflightBytes());
+        stranger.stranger = true;
+        stranger.lastReceivedNs = nowNs;
+        final Peer evicted = strangers.add(stranger, leaderPeer);
+        if (null != evicted) {
+            forgetStranger(evicted);
+        }
+        return stranger;
+    }
+
+    /**
+     * Forgets the strangers not heard from for two maximum election timeouts: a leader sends more often than that,
+     * and so does a candidate that keeps campaigning. The stranger this node follows stays.
+     */
+    private void expireStrangers() {
+        final long heardBeforeNs = nowNs - 2 * config.electionTimeoutMaxNs();
+        Peer expired;
+        while (null != (expired = strangers.expire(heardBeforeNs, leaderPeer))) {
+            forgetStranger(expired);
+        }
+    }
+
+    private void forgetStranger(Peer stranger) {
+        stranger.closeSnapshot();
+        listener.onStrangerForgotten(stranger.address());
     }
 
     /**
@@ -276,15 +348,6 @@ public final class RaftCore implements MessageHandler<Peer> {
             }
         }
         return null;
-    }
-
-    private static boolean equalBytes(byte[] bytes, DirectBuffer buffer, int offset) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] != buffer.getByte(offset + i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -324,6 +387,9 @@ public final class RaftCore implements MessageHandler<Peer> {
             tickHeartbeat();
         } else {
             tickElection();
+        }
+        if (strangers.count() > 0) {
+            expireStrangers();
         }
         reportChanges();
     }
@@ -815,7 +881,7 @@ public final class RaftCore implements MessageHandler<Peer> {
     public void onAppendResponse(Peer from, long messageTerm, boolean success, long index, long hintIndex,
         long hintTerm) {
         from.lastReceivedNs = nowNs;
-        if (!checkResponseTerm(messageTerm) || role != Role.LEADER) {
+        if (!checkResponseTerm(messageTerm) || role != Role.LEADER || from.stranger) {
             return;
         }
         from.recentActive = true;
@@ -865,7 +931,7 @@ public final class RaftCore implements MessageHandler<Peer> {
     @Override
     public void onHeartbeatResponse(Peer from, long messageTerm, long readRound) {
         from.lastReceivedNs = nowNs;
-        if (!checkResponseTerm(messageTerm) || role != Role.LEADER) {
+        if (!checkResponseTerm(messageTerm) || role != Role.LEADER || from.stranger) {
             return;
         }
         from.recentActive = true;
@@ -890,6 +956,12 @@ public final class RaftCore implements MessageHandler<Peer> {
     public void onVoteRequest(Peer from, long messageTerm, boolean preVote, long lastIndex, long lastTerm,
         boolean transfer) {
         from.lastReceivedNs = nowNs;
+        if (from.stranger && messageTerm > term && !log.isUpToDate(lastIndex, lastTerm)) {
+            // A stranger whose log is behind this node's cannot get its vote, and taking up its term would only
+            // disrupt: ignored, as if lost. A server removed from the configuration that still campaigns is such a
+            // stranger, since it never receives the entry that removes it (thesis §4.2.3).
+            return;
+        }
         final int type = preVote ? MessageType.PRE_VOTE_REQUEST : MessageType.VOTE_REQUEST;
         if (!checkTerm(from, messageTerm, type, transfer, false)) {
             return;
@@ -922,7 +994,7 @@ public final class RaftCore implements MessageHandler<Peer> {
         final boolean counts = preVote
             ? role == Role.PRE_CANDIDATE && (messageTerm == term + 1 || !granted)
             : role == Role.CANDIDATE && messageTerm == term;
-        if (!counts || from.answered) {
+        if (!counts || from.answered || from.stranger) {
             return;
         }
         from.answered = true;
@@ -972,7 +1044,7 @@ public final class RaftCore implements MessageHandler<Peer> {
     @Override
     public void onClientReject(Peer from, long messageTerm, DirectBuffer buffer, int leaderOffset, int leaderLength) {
         from.lastReceivedNs = nowNs;
-        final Peer hint = leaderLength == 0 ? null : resolve(buffer, leaderOffset, leaderLength);
+        final Peer hint = leaderLength == 0 ? null : known(buffer, leaderOffset, leaderLength);
         if (leaderPeer == from && role != Role.LEADER) {
             leaderPeer = hint;
             leader = null == hint ? null : hint.address();
@@ -1074,7 +1146,7 @@ public final class RaftCore implements MessageHandler<Peer> {
     public void onInstallSnapshotResponse(Peer from, long messageTerm, long snapshotIndex, long snapshotTerm,
         long nextOffset, boolean success) {
         from.lastReceivedNs = nowNs;
-        if (!checkResponseTerm(messageTerm) || role != Role.LEADER) {
+        if (!checkResponseTerm(messageTerm) || role != Role.LEADER || from.stranger) {
             return;
         }
         from.recentActive = true;

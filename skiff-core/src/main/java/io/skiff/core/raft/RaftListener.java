@@ -37,6 +37,24 @@ public interface RaftListener {
      */
     void onPeersChanged(java.util.List<NodeAddress> added, java.util.List<NodeAddress> removed);
 
+    /**
+     * A node outside the configuration sent a Raft message, and this node will answer it: a node whose log is behind
+     * does not know the members added since (thesis §4.1). The runtime connects the transport to it so that the
+     * answer reaches it.
+     *
+     * @param stranger its address, in canonical form and not this node's.
+     * @return false to refuse it (the transport cannot reach such an address): its frame is then dropped as from
+     * an unknown sender.
+     */
+    boolean onStrangerHeard(NodeAddress stranger);
+
+    /**
+     * A stranger was not heard from for two maximum election timeouts, or made room for another: the runtime
+     * disconnects from it. A stranger that joins the configuration is reported by {@link #onPeersChanged} as added
+     * instead.
+     */
+    void onStrangerForgotten(NodeAddress stranger);
+
     /** A configuration committed: the membership every node now agrees on. */
     void onConfigurationCommitted(Configuration configuration);
 

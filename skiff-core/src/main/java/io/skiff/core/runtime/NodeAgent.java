@@ -566,6 +566,27 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A stranger of another protocol than this node's is refused: the transport speaks this node's protocol
+     * only. A stranger that is a removed member waiting to be disconnected stays connected while it is heard.
+     */
+    @Override
+    public boolean onStrangerHeard(NodeAddress stranger) {
+        if (!stranger.protocol().equals(address.protocol())) {
+            return false;
+        }
+        leaving.remove(stranger);
+        transport.connect(stranger);
+        return true;
+    }
+
+    @Override
+    public void onStrangerForgotten(NodeAddress stranger) {
+        transport.disconnect(stranger);
+    }
+
     @Override
     public void onConfigurationCommitted(Configuration configuration) {
         final java.util.Set<NodeAddress> members = configuration.members();

@@ -63,7 +63,7 @@ class FrameAuthenticatorTest {
     }
 
     private static FrameDecoder<String> decoder(List<byte[]> keys) {
-        return new FrameDecoder<>(CLUSTER, (b, o, l) -> "peer", new FrameAuthenticator(keys));
+        return new FrameDecoder<>(CLUSTER, (t, b, o, l) -> "peer", new FrameAuthenticator(keys));
     }
 
     private static final class CountingHandler implements MessageHandler<String> {

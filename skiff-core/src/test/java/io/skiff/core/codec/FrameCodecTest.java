@@ -20,7 +20,7 @@ class FrameCodecTest {
     private final FrameEncoder encoder = new FrameEncoder(CLUSTER, SENDER);
     private final Recorder recorder = new Recorder();
     private final FrameDecoder<String> decoder = new FrameDecoder<>(CLUSTER,
-        (buffer, offset, length) -> {
+        (type, buffer, offset, length) -> {
             final byte[] bytes = new byte[length];
             buffer.getBytes(offset, bytes);
             final String sender = new String(bytes, StandardCharsets.US_ASCII);
@@ -105,6 +105,43 @@ class FrameCodecTest {
         final int length = stranger.heartbeat(buffer, 0, 1, 0, 0);
         assertThat(decoder.decode(buffer, 0, length, recorder)).isEqualTo(FrameDecoder.UNKNOWN_SENDER);
         assertThat(recorder.calls).isEmpty();
+    }
+
+    @Test
+    void theResolverSeesOnlyFramesThatPassedEveryCheckWithTheirType() {
+        final List<Integer> resolved = new ArrayList<>();
+        final FrameDecoder<String> recording = new FrameDecoder<>(CLUSTER, (type, b, o, l) -> {
+            resolved.add(type);
+            return "peer";
+        });
+        final int length = encoder.heartbeat(buffer, 0, 1, 0, 0);
+        buffer.putInt(FrameHeader.BODY_LENGTH_OFFSET, MessageLayout.HEARTBEAT_LENGTH - 8, FrameHeader.BYTE_ORDER);
+        assertThat(recording.decode(buffer, 0, length - 8, recorder)).isEqualTo(FrameDecoder.MALFORMED);
+        assertThat(recording.describeLastError()).contains("body length");
+        assertThat(resolved).isEmpty();
+
+        final int vote = encoder.voteRequest(buffer, 0, true, 4, 20, 3, false);
+        assertThat(recording.decode(buffer, 0, vote, recorder)).isEqualTo(FrameDecoder.OK);
+        assertThat(resolved).containsExactly(MessageType.PRE_VOTE_REQUEST);
+    }
+
+    @Test
+    void everyTypeIsARaftRpcAnAnswerOrARequest() {
+        final List<String> raftRpcs = new ArrayList<>();
+        final List<String> answers = new ArrayList<>();
+        for (int type = 1; type < MessageType.COUNT; type++) {
+            assertThat(MessageType.isRaftRpc(type) && MessageType.isAnswer(type)).isFalse();
+            if (MessageType.isRaftRpc(type)) {
+                raftRpcs.add(MessageType.name(type));
+            } else if (MessageType.isAnswer(type)) {
+                answers.add(MessageType.name(type));
+            }
+        }
+        assertThat(raftRpcs).containsExactly("AppendEntries", "AppendEntriesResponse", "Heartbeat",
+            "HeartbeatResponse", "RequestVote", "RequestVoteResponse", "PreVote", "PreVoteResponse", "TimeoutNow",
+            "InstallSnapshot", "InstallSnapshotResponse");
+        assertThat(answers).containsExactly("ClientReject", "ReadIndexResponse", "PeersResponse",
+            "MembershipResponse");
     }
 
     @Test

@@ -73,6 +73,9 @@ final class RaftHarness {
         final List<NodeState> states = new ArrayList<>();
         final List<Configuration> committedConfigurations = new ArrayList<>();
         final List<String> membershipResults = new ArrayList<>();
+        /** The strangers this node admitted and forgot, in order. */
+        final List<NodeAddress> strangersHeard = new ArrayList<>();
+        final List<NodeAddress> strangersForgotten = new ArrayList<>();
         Storage storage;
         RaftCore core;
         FrameDecoder<Peer> decoder;
@@ -190,6 +193,17 @@ final class RaftHarness {
         }
 
         @Override
+        public boolean onStrangerHeard(NodeAddress stranger) {
+            strangersHeard.add(stranger);
+            return true;
+        }
+
+        @Override
+        public void onStrangerForgotten(NodeAddress stranger) {
+            strangersForgotten.add(stranger);
+        }
+
+        @Override
         public void onConfigurationCommitted(Configuration configuration) {
             committedConfigurations.add(configuration);
         }
@@ -302,7 +316,7 @@ final class RaftHarness {
         final UnsafeBuffer buffer = new UnsafeBuffer(frame.bytes());
         final int result = to.decoder.decode(buffer, 0, frame.bytes().length, to.core);
         if (result == FrameDecoder.UNKNOWN_SENDER) {
-            // A node removed from the configuration (or not yet in it) is not listened to.
+            // A request from a node outside the configuration is not served.
             return;
         }
         if (result != FrameDecoder.OK) {

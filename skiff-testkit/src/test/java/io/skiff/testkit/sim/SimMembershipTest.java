@@ -86,6 +86,48 @@ class SimMembershipTest {
         write(sim, "b", 20);
     }
 
+    /**
+     * Thesis §4.1: while a member was cut off, every other member was replaced. It knows only peers that are gone,
+     * so it must follow, and vote for, members it has never heard of.
+     */
+    @Test
+    void aMemberCutOffWhileEveryOtherMemberWasReplacedCatchesUpAndStillVotes() {
+        final Simulation sim = Simulation.builder().seed(37).nodes(3).spares(2).build();
+        sim.start();
+        write(sim, "before", 10);
+        final SkiffNode first = sim.awaitLeader(WAIT);
+        final NodeAddress lagging = sim.addresses().stream().filter(a -> !a.equals(first.address())
+            && !sim.spares().contains(a)).findFirst().orElseThrow();
+        sim.network().isolate(lagging);
+        for (NodeAddress spare : sim.spares()) {
+            sim.await(sim.join(spare), WAIT);
+        }
+        final List<NodeAddress> old = new ArrayList<>(sim.addresses());
+        old.removeAll(sim.spares());
+        old.remove(lagging);
+        // The first leader leaves last, so that it makes every change but its own removal.
+        old.sort((a, b) -> Boolean.compare(a.equals(first.address()), b.equals(first.address())));
+        for (NodeAddress leaving : old) {
+            sim.await(sim.leave(leaving), WAIT);
+            sim.awaitLeader(WAIT);
+        }
+        old.forEach(sim::crash);
+        write(sim, "while-away", 10);
+
+        sim.network().heal();
+
+        final SkiffNode caughtUp = sim.node(lagging).orElseThrow();
+        assertThat(sim.runUntil(() -> caughtUp.stats().appliedIndex() >= sim.awaitLeader(WAIT).stats().commitIndex(),
+            WAIT)).isTrue();
+        assertThat(sim.await(caughtUp.levelup().range(RangeOptions.all().consistency(ReadConsistency.LOCAL)), WAIT))
+            .hasSize(20);
+        assertThat(voters(sim)).containsExactlyInAnyOrder(lagging, sim.spares().get(0), sim.spares().get(1));
+        // Its vote counts: without the leader, the two members left need each other.
+        sim.crash(sim.awaitLeader(WAIT).address());
+        write(sim, "after", 5);
+        assertThat(caughtUp.stats().counter("framesUnknownSender")).isZero();
+    }
+
     @Test
     void theLeaderRemovesItselfAndAnotherNodeTakesOver() {
         final Simulation sim = Simulation.builder().seed(33).nodes(3).build();

@@ -29,6 +29,8 @@ final class RawFrames {
     static final int HEARTBEAT = 3;
     static final int VOTE_REQUEST = 5;
     static final int PRE_VOTE_REQUEST = 7;
+    static final int READ_INDEX_REQUEST = 12;
+    static final int PEERS_REQUEST = 14;
     /** RequestVote and PreVote bodies: lastIndex(8) lastTerm(8) flags(1). */
     static final int VOTE_BODY_LENGTH = 17;
     /** AppendEntries body before its entries: prevIndex(8) prevTerm(8) commit(8) count(4). */

@@ -274,8 +274,8 @@ class UdpClusterTest {
         for (int i = 0; i < cluster.size(); i++) {
             final NodeAddress target = cluster.address(i);
             // Frames naming a member as sender name one other than the target: a node's own address is no peer.
-            final List<List<byte[]>> frames = hostileFrames(cluster.address((i + 1) % cluster.size()).toString(),
-                term + 1000, random);
+            final List<List<byte[]>> frames = hostileFrames(target.toString(),
+                cluster.address((i + 1) % cluster.size()).toString(), term + 1000, random);
             for (int kind = 0; kind < frames.size(); kind++) {
                 frames.get(kind).forEach(frame -> raw.send(target, frame));
                 sentPerTarget[kind] = frames.get(kind).size();
@@ -309,10 +309,11 @@ class UdpClusterTest {
     /**
      * Four lists of frames, each dropped for one reason: malformed (garbage, an empty frame, truncations, lying or
      * impossible body lengths, unknown types, bodies that contradict their type), unsupported version, another
-     * cluster's id, and a sender that is no member. All carry a term far above the cluster's, so any that got
-     * through would show in the term.
+     * cluster's id, and a sender not accepted for the message: requests from a stranger (only members are served;
+     * Raft messages from strangers are answered) and Raft messages naming the target itself. All carry a term far
+     * above the cluster's, so any that got through would show in the term.
      */
-    private static List<List<byte[]>> hostileFrames(String member, long term, Random random) {
+    private static List<List<byte[]>> hostileFrames(String target, String member, long term, Random random) {
         final String clusterId = SkiffOptions.DEFAULT_CLUSTER_ID;
         final String stranger = "/ip4/127.0.0.1/udp/9";
         final byte[] vote = RawFrames.voteRequest(false, clusterId, term, member);
@@ -338,9 +339,11 @@ class UdpClusterTest {
             RawFrames.withByte(vote, RawFrames.VERSION_OFFSET, 0));
         final List<byte[]> wrongCluster = List.of(RawFrames.voteRequest(false, "another-cluster", term, member),
             RawFrames.voteRequest(true, "another-cluster", term, member));
-        final List<byte[]> unknownSender = List.of(RawFrames.voteRequest(false, clusterId, term, stranger),
-            RawFrames.voteRequest(true, clusterId, term, stranger),
-            RawFrames.frame(RawFrames.VERSION, RawFrames.HEARTBEAT, clusterId, term, stranger, new byte[16]));
+        final List<byte[]> unknownSender = List.of(
+            RawFrames.frame(RawFrames.VERSION, RawFrames.READ_INDEX_REQUEST, clusterId, term, stranger, new byte[8]),
+            RawFrames.frame(RawFrames.VERSION, RawFrames.PEERS_REQUEST, clusterId, term, stranger, new byte[8]),
+            RawFrames.voteRequest(false, clusterId, term, target),
+            RawFrames.frame(RawFrames.VERSION, RawFrames.HEARTBEAT, clusterId, term, target, new byte[16]));
         return List.of(malformed, unsupportedVersion, wrongCluster, unknownSender);
     }
 
