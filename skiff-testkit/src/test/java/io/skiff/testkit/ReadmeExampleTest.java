@@ -34,7 +34,7 @@ class ReadmeExampleTest {
         }
         CompletableFuture.allOf(nodes.stream().map(SkiffNode::start).toArray(CompletableFuture[]::new)).join();
 
-        LevelUp db = nodes.get(0).levelup();        // any node: followers forward writes and confirm reads with the leader
+        LevelUp db = nodes.get(0).levelup();        // any node: followers forward writes, confirm reads with the leader
         db.put("key", "value").join();              // waits for an election if there is no leader yet
         String value = db.get("key").join().orElseThrow();
         db.batch().put("a", "1").put("b", "2").del("key").write().join();
