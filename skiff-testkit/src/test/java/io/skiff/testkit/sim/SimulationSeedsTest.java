@@ -53,7 +53,7 @@ class SimulationSeedsTest {
         NO_PRE_VOTE, SNAPSHOTS, KV_IN_STORAGE, MEMBERSHIP);
 
     static ChaosRun.Settings settingsFor(long seed) {
-        return PROFILES.get((int)Math.floorMod(seed, PROFILES.size()));
+        return PROFILES.get(Math.floorMod(seed, PROFILES.size()));
     }
 
     @ParameterizedTest(name = "seed {0}")
