@@ -398,12 +398,26 @@ public final class RaftCore implements MessageHandler<Peer> {
         if (nowNs < electionDeadlineNs) {
             return;
         }
-        if (!selfVoter || weakenedUntilNs > nowNs) {
+        if (!mayCampaign() || weakenedUntilNs > nowNs) {
             resetElectionTimer();
             return;
         }
         listener.onElectionTimeout(term);
         campaign(config.preVote(), false);
+    }
+
+    /**
+     * Thesis §4.2.2: a server left out of its latest configuration still campaigns while it does not know that
+     * configuration committed, if it voted in the one before: committing it may need this server, whose log can be
+     * the only up-to-date one (a removed leader that appended it and lost its quorum, say). Its own vote counts only
+     * where it is a voter, and it steps down once the configuration commits.
+     */
+    private boolean mayCampaign() {
+        if (selfVoter) {
+            return true;
+        }
+        final long latest = configurations.latestIndex();
+        return latest > commitIndex && configurations.at(latest - 1).isVoter(self);
     }
 
     private void tickHeartbeat() {

@@ -137,6 +137,42 @@ class MembershipTest {
     }
 
     /**
+     * Thesis §4.2.2. Of two voters, the leader removes itself: the joint configuration commits on both, the final one
+     * ({s2} alone) reaches nobody, and the leader, cut off, steps down. s2 needs both votes of the joint
+     * configuration, and s1 refuses it as s1's log is longer; s1 is left out of its own latest configuration. It
+     * must still campaign until that configuration commits, or nobody ever leads again (found by simulation seed
+     * 61325).
+     */
+    @Test
+    void aLeaderLeftOutOfAnUncommittedConfigurationStillCampaignsToCommitIt() {
+        final RaftHarness h = new RaftHarness(2, 30);
+        final RaftHarness.Node leader = h.electLeader();
+        h.advance(100 * MS);
+        final RaftHarness.Node other = h.nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        leader.core.requestMembership(1, MessageLayout.MEMBERSHIP_LEAVE, leader.address, h.now + 10_000 * MS);
+        final long jointIndex = leader.core.log().lastIndex();
+        h.drop = f -> f.from().equals(leader.address) && f.type() == MessageType.APPEND_REQUEST
+            && f.prevIndex() >= jointIndex;
+        leader.process();
+        h.stabilize();
+        assertThat(leader.core.configuration().voters()).containsExactly(other.address);
+        assertThat(leader.core.configuration().isJoint()).isFalse();
+        assertThat(other.core.configuration().isJoint()).isTrue();
+        h.isolate(h.addresses.indexOf(leader.address) + 1);
+        h.advance(1000 * MS);
+        assertThat(leader.core.role()).isNotEqualTo(Role.LEADER);
+        h.heal();
+
+        h.advance(3000 * MS);
+
+        final RaftHarness.Node next = h.leader();
+        assertThat(next).as("a leader after healing: %s", h.nodes.values()).isSameAs(other);
+        assertThat(next.core.configuration().voters()).containsExactly(other.address);
+        assertThat(next.core.configuration().isJoint()).isFalse();
+        assertThat(next.core.commitIndex()).isEqualTo(next.core.log().lastIndex());
+    }
+
+    /**
      * The joint configuration that promotes a learner commits on the old voters alone, so the learner may not have
      * it when the leader fails. The survivors then need the learner's vote, and it must give it although it still
      * thinks itself a learner: refusing left the cluster without a leader for good (found by simulation seed 21647,

@@ -45,4 +45,17 @@ class SimulationRegressionTest {
         final ChaosRun.Result result = ChaosRun.run(seed, SimulationSeedsTest.MEMBERSHIP);
         assertThat(result.failed()).as(result.report()).isFalse();
     }
+
+    /**
+     * A leader removed by a change appended the final configuration, lost its quorum before anyone else had it and
+     * stepped down. The only other voter of the joint configuration needed its vote and was refused (its log was
+     * shorter), while the removed leader, left out of its own latest configuration, never campaigned: no leader,
+     * ever. Fixed as thesis §4.2.2 says: a server left out of an uncommitted latest configuration still campaigns.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {61325})
+    void aServerLeftOutOfAnUncommittedConfigurationStillCampaigns(long seed) {
+        final ChaosRun.Result result = ChaosRun.run(seed, SimulationSeedsTest.MEMBERSHIP);
+        assertThat(result.failed()).as(result.report()).isFalse();
+    }
 }
