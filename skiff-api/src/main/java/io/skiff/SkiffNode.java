@@ -74,8 +74,9 @@ public interface SkiffNode extends AutoCloseable {
 
     /**
      * Removes a member through consensus (joint consensus for a voter). Leaving a non-member is a no-op. A leader
-     * that removes itself keeps leading until the new configuration commits, then steps down; a removed node stops
-     * campaigning and is disconnected after {@link SkiffOptions#waitBeforeLeave()}.
+     * that removes itself keeps leading until the new configuration commits, then steps down. A removed node stops
+     * campaigning once it knows the change committed (until then it may be needed to commit it, thesis §4.2.2) and
+     * is disconnected after {@link SkiffOptions#waitBeforeLeave()}.
      *
      * @param address the member to remove.
      * @return completes once the final configuration is committed.
