@@ -256,6 +256,46 @@ class GatewayTest {
         assertThat(Http.get(base + "/kv/big").status()).isEqualTo(404);
     }
 
+    /**
+     * The JDK server drains only 64 KiB of a body the handler left unread, then closes the connection with the
+     * rest unread, which resets it and can destroy the 413 before the client reads it. A connection that still
+     * answers the next request shows the whole body was read.
+     */
+    @Test
+    void aRefusedBodyLargerThanTheServerDrainsIsReadToItsEndAndTheConnectionStaysUsable() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", gateway.address().getPort())) {
+            socket.setSoTimeout(10_000);
+            final var out = socket.getOutputStream();
+            final var in = new java.io.BufferedInputStream(socket.getInputStream());
+            final byte[] body = new byte[96 * 1024];
+
+            out.write(("PUT /kv/big HTTP/1.1\r\nHost: test\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            final String refused = readResponse(in);
+            out.write("GET /status HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            final String next = readResponse(in);
+
+            assertThat(refused).startsWith("HTTP/1.1 413");
+            assertThat(next).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    /** @return status line and headers of one response whose body length is given, after reading its body. */
+    private static String readResponse(java.io.InputStream in) throws IOException {
+        final StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            final int next = in.read();
+            if (next < 0) {
+                throw new IOException("connection closed after: " + head);
+            }
+            head.append((char)next);
+        }
+        final var length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+        return head.toString();
+    }
+
     @Test
     void unknownRoutesAre404AndWrongMethods405WithAllow() {
         final Http.Reply unknown = Http.get(base + "/nothing-here");
