@@ -2,10 +2,10 @@ package io.skiff.testkit;
 
 import io.skiff.NodeAddress;
 import io.skiff.NodeState;
-import io.skiff.Skiff;
 import io.skiff.SkiffNode;
 import io.skiff.SkiffOptions;
-import io.skiff.core.storage.MemoryStorageProvider;
+import io.skiff.core.runtime.CoreNodeFactory;
+import io.skiff.testkit.sim.DiskFaults;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,8 +33,9 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Faults: the {@link #network()}'s cuts and link faults (loss, duplication, latency, reordering, loss by message
- * type, in-flight limits), crashes and restarts, and stop-the-world {@link #pause pauses}. Clock jumps and disk
- * faults exist only in the simulation: a real-time node reads the system clock and its storage has no fault hooks.
+ * type, in-flight limits), crashes and restarts, stop-the-world {@link #pause pauses}, {@link #jumpClock clock
+ * jumps} and {@link #disk disk faults} (slow syncs, failing writes). A power cut in the middle of a sync and a torn
+ * last entry exist only in the simulation.
  * The network's randomness uses the options' {@link SkiffOptions#seed() seed} when the tuning sets one; print
  * {@code network().seed()} when a test fails, but expect no replay: threads and real time decide which frame meets
  * which draw.
@@ -47,8 +48,9 @@ public final class LocalCluster implements AutoCloseable {
 
     private final InMemoryNetwork network;
     private final PausableNetwork transports;
-    private final MemoryStorageProvider storage = new MemoryStorageProvider();
+    private final FaultyDisks storage = new FaultyDisks();
     private final List<NodeAddress> addresses = new ArrayList<>();
+    private final List<JumpableHost> hosts = new ArrayList<>();
     private final List<SkiffNode> nodes = new ArrayList<>();
     private final SkiffOptions options;
 
@@ -64,6 +66,7 @@ public final class LocalCluster implements AutoCloseable {
         options = builder.network(transports).storage(storage).build();
         for (int i = 1; i <= size; i++) {
             addresses.add(NodeAddress.parse("/mem/n" + i));
+            hosts.add(new JumpableHost());
             nodes.add(null);
         }
     }
@@ -96,7 +99,8 @@ public final class LocalCluster implements AutoCloseable {
     private CompletableFuture<Void> startNode(int i) {
         final List<NodeAddress> peers = new ArrayList<>(addresses);
         peers.remove(i);
-        final SkiffNode node = Skiff.node(addresses.get(i), options.toBuilder().peers(peers).build());
+        final SkiffNode node = CoreNodeFactory.create(addresses.get(i), options.toBuilder().peers(peers).build(),
+            hosts.get(i));
         nodes.set(i, node);
         return node.start();
     }
@@ -186,6 +190,37 @@ public final class LocalCluster implements AutoCloseable {
     public boolean isPaused(int i) {
         final PausableTransport transport = transports.transport(addresses.get(i - 1));
         return null != transport && transport.isPaused();
+    }
+
+    /**
+     * Moves node {@code i}'s clock forward, as an NTP step or a virtual machine resumed elsewhere does: every timer
+     * of the node falls due at once (its election timeout, its leader lease, its heartbeats). The jump stays for its
+     * later incarnations.
+     *
+     * @throws IllegalArgumentException when {@code delta} is not positive: a monotonic clock never goes back.
+     */
+    public void jumpClock(int i, Duration delta) {
+        node(i);
+        hosts.get(i - 1).jump(delta.toNanos());
+    }
+
+    /**
+     * Changes how node {@code i}'s disk behaves from now on, for this and later incarnations: each sync (log and term
+     * or vote) takes {@link DiskFaults#syncLatencyNs()} of real time, stalling the node's loop as a slow device does;
+     * with {@link DiskFaults#failWrites()} every write fails, and the node stops rather than acknowledge what it
+     * could not persist ({@link SkiffNode#state()} becomes {@code STOPPED}; {@link #restart} it once the disk is
+     * healthy again). Until this is called a node's disk syncs at memory speed.
+     *
+     * @throws IllegalArgumentException for the faults only a simulation can stage: a power cut during a sync, a torn
+     * last entry, or a forgotten vote.
+     */
+    public void disk(int i, DiskFaults faults) {
+        node(i);
+        if (faults.crashOnSyncProbability() > 0 || faults.tornTailOnCrash() || faults.forgetVote()) {
+            throw new IllegalArgumentException("a local cluster injects slow syncs and failing writes only; power cuts"
+                + " during a sync, torn entries and forgotten votes need the simulation: " + faults);
+        }
+        storage.faults(addresses.get(i - 1), faults);
     }
 
     /**

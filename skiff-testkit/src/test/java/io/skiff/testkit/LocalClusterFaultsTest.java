@@ -10,6 +10,7 @@ import io.skiff.testkit.check.LinearizabilityChecker;
 import io.skiff.testkit.check.Operation;
 import io.skiff.testkit.check.Outcome;
 import io.skiff.testkit.check.Result;
+import io.skiff.testkit.sim.DiskFaults;
 import io.skiff.testkit.sim.LinkFaults;
 import org.junit.jupiter.api.Test;
 
@@ -182,6 +183,81 @@ class LocalClusterFaultsTest {
 
         assertThat(cluster.nodes()).allSatisfy(node -> assertThat(node.state()).isEqualTo(NodeState.STOPPED));
         assertThat(cluster.network().isDelivering()).isFalse();
+    }
+
+    @Test
+    void aFollowerWhoseClockJumpsCampaignsAtOnceAndWithoutPreVoteDeposesTheLeader() {
+        try (LocalCluster cluster = LocalCluster.start(3, options -> options.preVote(false))) {
+            final SkiffNode leader = cluster.awaitLeader(Await.TIMEOUT);
+            final int follower = followerIndex(cluster, leader);
+            final long term = leader.term();
+
+            cluster.jumpClock(follower, Duration.ofSeconds(10));
+
+            Await.until("the jumped follower's election raises the term",
+                () -> cluster.node(follower).term() > term);
+            Await.result(cluster.awaitLeader(Await.TIMEOUT).levelup().put("k", "after the jump"));
+            assertThat(cluster.node(follower).stats().counter("elections")).isPositive();
+        }
+    }
+
+    @Test
+    void aFollowerWhoseClockJumpsCannotDisturbTheLeaderThroughPreVote() {
+        try (LocalCluster cluster = LocalCluster.start(3)) {
+            final SkiffNode leader = cluster.awaitLeader(Await.TIMEOUT);
+            final int follower = followerIndex(cluster, leader);
+            final long term = leader.term();
+            final long elections = cluster.node(follower).stats().counter("elections");
+
+            cluster.jumpClock(follower, Duration.ofSeconds(10));
+            Await.until("the jumped follower's election timer fires",
+                () -> cluster.node(follower).stats().counter("elections") > elections);
+            Await.result(leader.levelup().put("k", "v"));
+
+            assertThat(leader.state()).isEqualTo(NodeState.LEADER);
+            assertThat(leader.term()).isEqualTo(term);
+            assertThatThrownBy(() -> cluster.jumpClock(follower, Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("forward");
+        }
+    }
+
+    @Test
+    void aFollowerWhoseDiskFailsStopsAndTheOthersGoOnUntilItIsRestartedOnAHealthyDisk() {
+        try (LocalCluster cluster = LocalCluster.start(3)) {
+            final SkiffNode leader = cluster.awaitLeader(Await.TIMEOUT);
+            final int follower = followerIndex(cluster, leader);
+            Await.result(leader.levelup().put("k", "before"));
+
+            cluster.disk(follower, DiskFaults.HEALTHY.withFailingWrites(true));
+            Await.result(leader.levelup().put("k", "during"));
+
+            Await.until("the follower stops on its failed write",
+                () -> cluster.node(follower).state() == NodeState.STOPPED);
+            Await.result(leader.levelup().put("k", "after"));
+            cluster.disk(follower, DiskFaults.HEALTHY);
+            cluster.restart(follower);
+            Await.until("the restarted follower catches up", () -> cluster.node(follower).levelup().get("k",
+                io.skiff.ReadConsistency.LOCAL).join().equals(Optional.of("after")));
+        }
+    }
+
+    @Test
+    void aSlowDiskOnTheLeaderSlowsItsWritesWithoutLosingAny() {
+        try (LocalCluster cluster = LocalCluster.start(3)) {
+            final SkiffNode leader = cluster.awaitLeader(Await.TIMEOUT);
+            final int index = cluster.nodes().indexOf(leader) + 1;
+
+            cluster.disk(index, DiskFaults.HEALTHY.withSyncLatency(TimeUnit.MILLISECONDS.toNanos(20)));
+            final long startNs = System.nanoTime();
+            Await.result(leader.levelup().put("k", "slow"));
+            final long tookNs = System.nanoTime() - startNs;
+
+            assertThat(tookNs).as("a put waits for the leader's 20 ms sync").isGreaterThanOrEqualTo(
+                TimeUnit.MILLISECONDS.toNanos(20));
+            assertThat(Await.result(leader.levelup().get("k"))).isEqualTo(Optional.of("slow"));
+            assertThatThrownBy(() -> cluster.disk(index, DiskFaults.HEALTHY.withTornTail(true)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("simulation");
+        }
     }
 
     private static int followerIndex(LocalCluster cluster, SkiffNode leader) {
