@@ -11,6 +11,7 @@ import io.skiff.spi.StateStore;
 import io.skiff.spi.Storage;
 import io.skiff.spi.StorageContext;
 import io.skiff.spi.StorageProvider;
+import io.skiff.testkit.internal.ForwardingLogStore;
 import io.skiff.testkit.sim.DiskFaults;
 
 import java.nio.ByteBuffer;
@@ -108,55 +109,33 @@ final class FaultyDisks implements StorageProvider {
             inner.close();
         }
 
-        private final class FaultyLog implements LogStore {
-            private final LogStore store;
-
+        private final class FaultyLog extends ForwardingLogStore {
             FaultyLog(LogStore store) {
-                this.store = store;
-            }
-
-            @Override
-            public long firstIndex() {
-                return store.firstIndex();
-            }
-
-            @Override
-            public long lastIndex() {
-                return store.lastIndex();
-            }
-
-            @Override
-            public long term(long index) {
-                return store.term(index);
+                super(store);
             }
 
             @Override
             public void append(long index, long term, ByteBuffer entry) {
                 write();
-                store.append(index, term, entry);
+                super.append(index, term, entry);
             }
 
             @Override
             public void truncateAfter(long index) {
                 write();
-                store.truncateAfter(index);
+                super.truncateAfter(index);
             }
 
             @Override
             public void compactUpTo(long index, long term) {
                 write();
-                store.compactUpTo(index, term);
+                super.compactUpTo(index, term);
             }
 
             @Override
             public void sync() {
                 FaultyStorage.this.sync();
-                store.sync();
-            }
-
-            @Override
-            public int read(long fromIndex, long toIndex, int maxBytes, EntryHandler handler) {
-                return store.read(fromIndex, toIndex, maxBytes, handler);
+                super.sync();
             }
         }
 

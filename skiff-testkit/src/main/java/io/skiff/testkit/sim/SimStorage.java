@@ -6,6 +6,7 @@ import io.skiff.spi.PersistentState;
 import io.skiff.spi.SnapshotStore;
 import io.skiff.spi.StateStore;
 import io.skiff.spi.Storage;
+import io.skiff.testkit.internal.ForwardingLogStore;
 
 import java.nio.ByteBuffer;
 
@@ -76,26 +77,9 @@ final class SimStorage implements Storage {
         }
     }
 
-    private final class Log implements LogStore {
-        private final LogStore store;
-
+    private final class Log extends ForwardingLogStore {
         Log(LogStore store) {
-            this.store = store;
-        }
-
-        @Override
-        public long firstIndex() {
-            return store.firstIndex();
-        }
-
-        @Override
-        public long lastIndex() {
-            return store.lastIndex();
-        }
-
-        @Override
-        public long term(long index) {
-            return store.term(index);
+            super(store);
         }
 
         @Override
@@ -106,21 +90,21 @@ final class SimStorage implements Storage {
                 entry.duplicate().get(firstUnsynced);
                 firstUnsyncedTerm = term;
             }
-            store.append(index, term, entry);
+            super.append(index, term, entry);
             node.observer().onAppend(node, index, term, entry);
         }
 
         @Override
         public void truncateAfter(long index) {
             checkDisk();
-            store.truncateAfter(index);
+            super.truncateAfter(index);
             node.observer().onTruncate(node, index);
         }
 
         @Override
         public void compactUpTo(long index, long term) {
             checkDisk();
-            store.compactUpTo(index, term);
+            super.compactUpTo(index, term);
             node.observer().onCompact(node, index);
         }
 
@@ -131,15 +115,10 @@ final class SimStorage implements Storage {
                 throw new SimulatedCrash("power lost during a sync on " + node.address());
             }
             node.spend(node.disk().syncLatencyNs());
-            store.sync();
-            syncedIndex = store.lastIndex();
+            super.sync();
+            syncedIndex = lastIndex();
             firstUnsynced = null;
             firstUnsyncedTerm = -1;
-        }
-
-        @Override
-        public int read(long fromIndex, long toIndex, int maxBytes, EntryHandler handler) {
-            return store.read(fromIndex, toIndex, maxBytes, handler);
         }
     }
 
