@@ -194,7 +194,8 @@ public final class LocalCluster implements AutoCloseable {
 
     /**
      * Moves node {@code i}'s clock forward, as an NTP step or a virtual machine resumed elsewhere does: every timer
-     * of the node falls due at once (its election timeout, its leader lease, its heartbeats). The jump stays for its
+     * of the node (its election timeout, its leader lease, its heartbeats) falls due at its next duty cycle, unless a
+     * frame handled in that cycle resets it first, as a heartbeat from a live leader does. The jump stays for its
      * later incarnations.
      *
      * @throws IllegalArgumentException when {@code delta} is not positive: a monotonic clock never goes back.
