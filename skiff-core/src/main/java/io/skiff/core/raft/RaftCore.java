@@ -275,16 +275,11 @@ public final class RaftCore implements MessageHandler<Peer> {
      * non-canonical address, or a stranger the runtime refused.
      */
     public Peer resolve(int type, DirectBuffer buffer, int offset, int length) {
-        for (Peer peer : peers) {
-            if (peer.hasAddress(buffer, offset, length)) {
-                return peer;
-            }
+        final Peer known = known(buffer, offset, length);
+        if (null == known) {
+            return MessageType.isRaftRpc(type) ? admitStranger(buffer, offset, length) : null;
         }
-        if (MessageType.isRaftRpc(type)) {
-            final Peer stranger = strangers.find(buffer, offset, length);
-            return null != stranger ? stranger : admitStranger(buffer, offset, length);
-        }
-        return MessageType.isAnswer(type) ? strangers.find(buffer, offset, length) : null;
+        return !known.stranger || MessageType.isRaftRpc(type) || MessageType.isAnswer(type) ? known : null;
     }
 
     /** @return the member or stranger whose address bytes these are, or {@code null}. */
