@@ -338,6 +338,7 @@ public final class InMemoryNetwork implements TransportProvider, AutoCloseable {
             if (!transport.isClosed()) {
                 final MemoryTransport.Link link = transport.addLink(peer);
                 link.destination(endpoints.get(peer));
+                link.faults(linkFaultsOf(transport.address(), peer));
                 refresh(transport, link);
             }
         }

@@ -77,6 +77,19 @@ class InMemoryNetworkFaultsTest {
     }
 
     @Test
+    void aLinkConnectedAfterTheFaultsWereSetHasThemToo() {
+        network.faults(LinkFaults.NONE.withDrop(1.0));
+        final Transport a = open(A);
+        final Transport b = open(B);
+        a.connect(B);
+
+        sendSequence(a, B, MessageType.APPEND_REQUEST, 20);
+
+        assertThat(pollAll(b)).isEmpty();
+        assertThat(network.droppedFrames()).isEqualTo(20);
+    }
+
+    @Test
     void duplicateProbabilityOneDeliversEveryFrameTwice() {
         final Transport a = open(A);
         final Transport b = open(B);
