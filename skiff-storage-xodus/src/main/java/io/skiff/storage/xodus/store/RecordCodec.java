@@ -5,6 +5,7 @@ import jetbrains.exodus.ByteIterable;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -96,6 +97,29 @@ final class RecordCodec {
      * @throws StorageException naming the record, the store, the environment and what was expected and found.
      */
     ByteBuffer verify(ByteIterable stored, RecordKind kind, String store, long key, long expectedTag) {
+        final int payloadLength = check(stored, kind, store, key, expectedTag);
+        if (scratch.length < payloadLength) {
+            scratch = new byte[Math.max(payloadLength, scratch.length * 2)];
+            view = ByteBuffer.wrap(scratch);
+        }
+        System.arraycopy(stored.getBytesUnsafe(), HEADER_BYTES, scratch, 0, payloadLength);
+        view.limit(payloadLength).position(0);
+        return view;
+    }
+
+    /**
+     * Checks a stored value as {@link #verify} does and returns a copy of its payload that the caller keeps.
+     *
+     * @return the payload, in an array of its own.
+     * @throws StorageException as {@link #verify} does.
+     */
+    byte[] verifyCopy(ByteIterable stored, RecordKind kind, String store, long key, long expectedTag) {
+        final int payloadLength = check(stored, kind, store, key, expectedTag);
+        return Arrays.copyOfRange(stored.getBytesUnsafe(), HEADER_BYTES, HEADER_BYTES + payloadLength);
+    }
+
+    /** @return the payload's length, once every check passed; {@link #tag()} is then the record's tag. */
+    private int check(ByteIterable stored, RecordKind kind, String store, long key, long expectedTag) {
         final int length = stored.getLength();
         final byte[] bytes = stored.getBytesUnsafe();
         if (length < HEADER_BYTES) {
@@ -135,13 +159,7 @@ final class RecordCodec {
             throw corrupt(kind, store, key, "the record belongs to " + foundTag + ", expected " + expectedTag);
         }
         tag = foundTag;
-        if (scratch.length < payloadLength) {
-            scratch = new byte[Math.max(payloadLength, scratch.length * 2)];
-            view = ByteBuffer.wrap(scratch);
-        }
-        System.arraycopy(bytes, HEADER_BYTES, scratch, 0, payloadLength);
-        view.limit(payloadLength).position(0);
-        return view;
+        return payloadLength;
     }
 
     /** @return the tag of the record last verified (a log entry's term). */

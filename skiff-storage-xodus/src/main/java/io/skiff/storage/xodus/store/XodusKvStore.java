@@ -10,7 +10,6 @@ import jetbrains.exodus.env.Store;
 import jetbrains.exodus.env.StoreConfig;
 import jetbrains.exodus.env.Transaction;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -352,17 +351,13 @@ final class XodusKvStore implements KvStore {
     }
 
     private byte[] decode(byte[] key, ByteIterable stored, long expectedGeneration) {
-        final ByteBuffer payload;
         try {
-            payload = codec.verify(stored, RecordKind.KV_ENTRY, KvState.storeName(expectedGeneration),
+            return codec.verifyCopy(stored, RecordKind.KV_ENTRY, KvState.storeName(expectedGeneration),
                 keyChecksum(key), expectedGeneration);
         } catch (StorageException e) {
             throw new StorageException(e.getMessage() + " (key " + describe(key) + "; the record's sequence is the "
                 + "CRC32C of its key, its tag the store's generation)", e);
         }
-        final byte[] value = new byte[payload.remaining()];
-        payload.get(value);
-        return value;
     }
 
     private long keyChecksum(byte[] key) {
