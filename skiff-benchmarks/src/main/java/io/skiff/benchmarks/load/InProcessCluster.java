@@ -35,12 +35,10 @@ public final class InProcessCluster implements AutoCloseable {
     private static final int START_ATTEMPTS = 5;
     private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(20);
 
-    private final ClusterSpec spec;
     private final List<SkiffNode> nodes;
     private final Path directory;
 
-    private InProcessCluster(ClusterSpec spec, List<SkiffNode> nodes, Path directory) {
-        this.spec = spec;
+    private InProcessCluster(List<SkiffNode> nodes, Path directory) {
         this.nodes = nodes;
         this.directory = directory;
     }
@@ -92,7 +90,7 @@ public final class InProcessCluster implements AutoCloseable {
             peers.remove(address);
             nodes.add(Skiff.node(address, template.peers(peers).build()));
         }
-        return new InProcessCluster(spec, nodes, directory);
+        return new InProcessCluster(nodes, directory);
     }
 
     private void startAll() {
@@ -144,10 +142,6 @@ public final class InProcessCluster implements AutoCloseable {
             }
         }
         return leader;
-    }
-
-    public ClusterSpec spec() {
-        return spec;
     }
 
     public List<SkiffNode> nodes() {

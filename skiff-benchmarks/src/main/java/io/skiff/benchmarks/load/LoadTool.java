@@ -180,8 +180,7 @@ public final class LoadTool {
             final long requests = writes.count() + reads.count();
             final String loop = "skiff-node-" + leader.address();
             final String events = "skiff-events-" + leader.address();
-            final long jvmBytes = allocationAtEnd.since(allocationAtStart).values().stream()
-                .mapToLong(Long::longValue).sum();
+            final long jvmBytes = allocationAtEnd.totalSince(allocationAtStart);
             final Map<String, Long> errorCounts = new TreeMap<>();
             errors.forEach((type, count) -> errorCounts.put(type, count.get()));
             return new LoadReport(options, seconds, OperationStats.of(writes, seconds),

@@ -1,7 +1,6 @@
 package io.skiff.benchmarks.load;
 
 import java.lang.management.ManagementFactory;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -41,33 +40,18 @@ public final class ThreadAllocation {
     }
 
     /**
-     * @return bytes allocated since {@code before} by each thread alive now whose name starts with one of
-     * {@code prefixes} (or by every thread when none is given); a thread started since counts in full.
+     * @return bytes allocated since {@code before} by the threads alive now; a thread started since counts in full.
      */
-    public Map<String, Long> since(ThreadAllocation before, String... prefixes) {
-        final Map<String, Long> delta = new LinkedHashMap<>();
+    public long totalSince(ThreadAllocation before) {
+        long total = 0;
         for (Map.Entry<String, Long> entry : bytesByThread.entrySet()) {
-            if (matches(entry.getKey(), prefixes)) {
-                delta.put(entry.getKey(), entry.getValue() - before.bytesByThread.getOrDefault(entry.getKey(), 0L));
-            }
+            total += entry.getValue() - before.bytesByThread.getOrDefault(entry.getKey(), 0L);
         }
-        return delta;
+        return total;
     }
 
     /** @return bytes allocated since {@code before} by the threads of that exact name. */
     public long threadSince(ThreadAllocation before, String name) {
         return bytesByThread.getOrDefault(name, 0L) - before.bytesByThread.getOrDefault(name, 0L);
-    }
-
-    private static boolean matches(String name, String... prefixes) {
-        if (prefixes.length == 0) {
-            return true;
-        }
-        for (String prefix : prefixes) {
-            if (name.startsWith(prefix)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

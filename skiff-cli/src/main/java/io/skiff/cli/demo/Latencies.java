@@ -18,10 +18,6 @@ final class Latencies {
         all[count++] = micros;
     }
 
-    synchronized int count() {
-        return count;
-    }
-
     /** @return p50 and p99 of the latencies recorded since the previous call, or {@code null} when none were. */
     synchronized long[] takeInterval() {
         final long[] interval = Arrays.copyOfRange(all, intervalStart, count);

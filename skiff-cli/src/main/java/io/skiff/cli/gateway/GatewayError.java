@@ -33,10 +33,6 @@ final class GatewayError extends RuntimeException {
         return new GatewayError(400, message);
     }
 
-    int status() {
-        return status;
-    }
-
     Response toResponse() {
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", getMessage());

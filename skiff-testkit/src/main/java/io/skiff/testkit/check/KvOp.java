@@ -65,10 +65,6 @@ final class KvOp {
         return new KvOp(id, call, kind, casResult, keys, values, callRank, rank);
     }
 
-    KvOp withRanks(long newCallRank, long newReturnRank) {
-        return new KvOp(id, call, kind, casResult, keys, values, newCallRank, newReturnRank);
-    }
-
     KvOp withValues(int[] newValues) {
         return new KvOp(id, call, kind, casResult, keys, newValues, callRank, returnRank);
     }

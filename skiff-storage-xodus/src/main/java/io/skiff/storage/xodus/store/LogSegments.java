@@ -137,11 +137,8 @@ final class LogSegments {
     /**
      * Removes every segment that holds no index from {@code compactedIndex + 1} to {@code lastIndex}; one created
      * in the open transaction is emptied instead and removed by a later call.
-     *
-     * @return whether any segment was removed or emptied.
      */
-    boolean removeOutside(long compactedIndex, long lastIndex, Transaction txn) {
-        boolean removed = false;
+    void removeOutside(long compactedIndex, long lastIndex, Transaction txn) {
         for (int i = live.size() - 1; i >= 0; i--) {
             final Segment segment = live.get(i);
             if (lastIndex > compactedIndex && firstIndexOf(segment.number()) <= lastIndex
@@ -149,34 +146,27 @@ final class LogSegments {
                 continue;
             }
             if (search(committed, segment.number()) < 0) {
-                removed |= deleteFrom(segment.store(), firstIndexOf(segment.number()), txn);
+                deleteFrom(segment.store(), firstIndexOf(segment.number()), txn);
             } else {
                 env.removeStore(segment.name(), txn);
                 live.remove(i);
                 changed = true;
-                removed = true;
             }
         }
-        return removed;
     }
 
     /**
      * Deletes a segment's entries from {@code index} on, one by one: for entries that a truncation left behind,
      * never more than it cut off.
-     *
-     * @return whether there were any.
      */
-    static boolean deleteFrom(Store store, long index, Transaction txn) {
-        boolean deleted = false;
+    static void deleteFrom(Store store, long index, Transaction txn) {
         try (Cursor cursor = store.openCursor(txn)) {
             boolean found = null != cursor.getSearchKeyRange(Keys.of(index));
             while (found) {
                 cursor.deleteCurrent();
-                deleted = true;
                 found = cursor.getNext();
             }
         }
-        return deleted;
     }
 
     /** The open transaction committed: its segments are the committed ones. */
