@@ -69,8 +69,8 @@ final class DemoRun {
     }
 
     private int steps() {
-        for (int i = 0; i < 3; i++) {
-            addresses.add(NodeAddress.parse("/ip4/127.0.0.1/udp/" + freeUdpPort()));
+        for (int port : freeUdpPorts(3)) {
+            addresses.add(NodeAddress.parse("/ip4/127.0.0.1/udp/" + port));
         }
         say("Skiff demo: 3 nodes in this process, Aeron UDP on 127.0.0.1, Xodus in " + directory);
         say("starting " + addresses.stream().map(Object::toString).collect(Collectors.joining(", ")));
@@ -279,11 +279,24 @@ final class DemoRun {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
     }
 
-    private static int freeUdpPort() {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /** Holds every socket until all ports are known, so that the kernel cannot hand out one port twice. */
+    private static int[] freeUdpPorts(int count) {
+        final DatagramSocket[] sockets = new DatagramSocket[count];
+        try {
+            final int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
         } catch (SocketException e) {
             throw new CliException(ExitCodes.FAILED, "no free UDP port on 127.0.0.1: " + e);
+        } finally {
+            for (DatagramSocket socket : sockets) {
+                if (null != socket) {
+                    socket.close();
+                }
+            }
         }
     }
 }
