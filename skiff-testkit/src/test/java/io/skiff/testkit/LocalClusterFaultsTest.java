@@ -3,6 +3,7 @@ package io.skiff.testkit;
 import io.skiff.Batch;
 import io.skiff.NodeState;
 import io.skiff.NodeStats;
+import io.skiff.SkiffEvent;
 import io.skiff.SkiffException;
 import io.skiff.SkiffNode;
 import io.skiff.testkit.check.History;
@@ -213,12 +214,23 @@ class LocalClusterFaultsTest {
             final SkiffNode leader = cluster.awaitLeader(Await.TIMEOUT);
             final int follower = followerIndex(cluster, leader);
             Await.result(leader.levelup().put("k", "before"));
+            final List<SkiffEvent.Warning> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+            cluster.node(follower).on(SkiffEvent.Warning.class, warnings::add);
 
             cluster.disk(follower, DiskFaults.HEALTHY.withFailingWrites(true));
             Await.result(leader.levelup().put("k", "during"));
+            final long duringIndex = leader.stats().commitIndex();
 
             Await.until("the follower stops on its failed write",
                 () -> cluster.node(follower).state() == NodeState.STOPPED);
+            Await.until("the follower reports why", () -> !warnings.isEmpty());
+            assertThat(warnings.get(0).cause()).isInstanceOf(io.skiff.StorageException.class);
+            assertThat(warnings.get(0).message()).contains("rather than acknowledge");
+            final io.skiff.PeerInfo failed = Await.result(leader.peers()).stream()
+                .filter(peer -> peer.address().equals(cluster.node(follower).address())).findFirst().orElseThrow();
+            assertThat(failed.matchIndex()).as("what the failed follower acknowledged").isLessThan(duringIndex);
+            assertThatThrownBy(() -> Await.result(cluster.node(follower).levelup().put("k", "refused")))
+                .hasMessageContaining("not running");
             Await.result(leader.levelup().put("k", "after"));
             cluster.disk(follower, DiskFaults.HEALTHY);
             cluster.restart(follower);
