@@ -311,6 +311,7 @@ class GatewayTest {
         assertThat(postKey.allow()).isEqualTo("GET, PUT, DELETE");
         assertThat(putStatus.status()).isEqualTo(405);
         assertThat(putStatus.allow()).isEqualTo("GET");
+        assertThat(deleteMembers.status()).isEqualTo(405);
         assertThat(deleteMembers.allow()).isEqualTo("GET, POST");
     }
 

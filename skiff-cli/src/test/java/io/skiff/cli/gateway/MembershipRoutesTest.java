@@ -70,6 +70,26 @@ class MembershipRoutesTest {
     }
 
     @Test
+    void joiningAMemberAndLeavingANonMemberSucceedAsNoOps() throws Exception {
+        final String self = node.address().toString();
+        final String stranger = "/ip4/127.0.0.1/udp/" + Ports.freeUdp();
+
+        final Http.Reply join = Http.post(base + "/members", self);
+        final Http.Reply leave = Http.delete(base + "/members" + stranger);
+        final Cli.Result joinCommand = Cli.run("join", self, "--node", base);
+        final Cli.Result leaveCommand = Cli.run("leave", stranger, "--node", base);
+
+        assertThat(join.status()).as("%s", join).isEqualTo(200);
+        assertThat(((Map<?, ?>)Json.parse(join.text())).values().toArray()).containsExactly(self);
+        assertThat(leave.status()).as("%s", leave).isEqualTo(200);
+        assertThat(((Map<?, ?>)Json.parse(leave.text())).values().toArray()).containsExactly(stranger);
+        assertThat(joinCommand.exitCode()).as("%s", joinCommand).isEqualTo(ExitCodes.OK);
+        assertThat(leaveCommand.exitCode()).as("%s", leaveCommand).isEqualTo(ExitCodes.OK);
+        assertThat(node.peers().get(10, TimeUnit.SECONDS).stream().map(peer -> peer.address().toString()))
+            .doesNotContain(stranger);
+    }
+
+    @Test
     void membershipRoutesRefuseWhatIsNotAnAddress() {
         final Http.Reply join = Http.post(base + "/members", "10.0.0.1:9490");
         final Http.Reply emptyJoin = Http.post(base + "/members", "");
