@@ -200,6 +200,7 @@ class GatewayTest {
         "[{\"type\": \"put\", \"key\": \"k\", \"keyBase64\": \"aw==\", \"value\": \"v\"}] | both 'key' and 'keyBase64'",
         "[{\"type\": \"put\", \"keyBase64\": \"***\", \"value\": \"v\"}] | 'keyBase64' is not base64",
         "[{\"type\": \"put\", \"key\": \"k\", \"value\": \"v\", \"ttl\": 5}] | unknown field 'ttl'",
+        "[{\"type\": \"put\", \"key\": \"k\", \"value\": \"v\"}, {\"type\": \"upsert\", \"key\": \"k\"}] | operation 1",
     })
     void malformedBatchesAre400WithAMessageAndApplyNothing(String batch, String message) {
         final Http.Reply reply = Http.post(base + "/batch", batch);
