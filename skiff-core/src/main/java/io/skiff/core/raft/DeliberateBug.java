@@ -11,5 +11,15 @@ public enum DeliberateBug {
     /** Votes and append acknowledgements leave before what they acknowledge is durable (§3.8). */
     ACK_BEFORE_PERSIST,
     /** A leader answers reads from its own commit index without confirming its leadership (§6.4). */
-    READ_WITHOUT_QUORUM
+    READ_WITHOUT_QUORUM,
+    /**
+     * A leader handing over its leadership drops a proposal but reports it appended, so the caller waits for an
+     * entry that is not in the log (issue 12, defect 2).
+     */
+    PROPOSAL_DROPPED_SILENTLY,
+    /**
+     * A leader re-elected while the transfer it started in an earlier term is open keeps that transfer, and refuses
+     * proposals until the transfer's deadline (issue 12, defect 3).
+     */
+    TRANSFER_OUTLIVES_ITS_TERM
 }

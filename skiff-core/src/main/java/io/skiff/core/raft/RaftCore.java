@@ -447,13 +447,14 @@ public final class RaftCore implements MessageHandler<Peer> {
     }
 
     /**
-     * Appends a command to the log if this node leads.
+     * Appends a command to the log if this node leads and is not handing its leadership over (§3.10).
      *
-     * @return the entry's index, or {@link #NOT_LEADER}.
+     * @return the entry's index, or {@link #NOT_LEADER}: nothing was appended.
      */
     public long propose(DirectBuffer payload, int offset, int length) {
         if (role != Role.LEADER || null != transfer) {
-            return NOT_LEADER;
+            return role == Role.LEADER && bugs.contains(DeliberateBug.PROPOSAL_DROPPED_SILENTLY) ? log.lastIndex()
+                : NOT_LEADER;
         }
         return log.append(term, LogEntry.TYPE_COMMAND, payload, offset, length);
     }
@@ -1292,6 +1293,12 @@ public final class RaftCore implements MessageHandler<Peer> {
         role = Role.LEADER;
         leaderPeer = null;
         leader = self;
+        if (null != transfer && !bugs.contains(DeliberateBug.TRANSFER_OUTLIVES_ITS_TERM)) {
+            // A transfer left open when this node stepped down for a vote request, which names no leader: it
+            // belonged to the term this node lost, and would make this term refuse proposals until its deadline.
+            finishTransfer(MembershipStatus.INTERRUPTED, self + " was elected again in term " + term + " before "
+                + transfer.target + " took over");
+        }
         lastLeaderContactNs = nowNs;
         committedInTerm = false;
         final long lastIndex = log.lastIndex();

@@ -369,15 +369,22 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
         }
     }
 
-    /** Proposes a command if this node leads, queues it for the leader otherwise, or lets it wait for one. */
+    /**
+     * Proposes a command if this node leads, queues it for the leader otherwise, or lets it wait for one. A leader
+     * handing over its leadership refuses proposals (thesis §3.10); the command then waits, as without a leader,
+     * for its next attempt: at the new leader, or here again if the transfer failed.
+     */
     private void dispatch(Operation command) {
         command.deadlineNs = nowNs + retryTimeoutNs;
         if (core.role() == Role.LEADER) {
             final int length = writeCommand(scratch, 0, command);
-            core.propose(scratch, 0, length);
+            command.attempts++;
+            if (core.propose(scratch, 0, length) == RaftCore.NOT_LEADER) {
+                command.proposedTerm = -1;
+                return;
+            }
             command.proposedTerm = core.term();
             command.sent = true;
-            command.attempts++;
             counters.increment(NodeCounters.COMMANDS_PROPOSED);
         } else if (null != core.leader()) {
             toForward.add(command);

@@ -229,6 +229,51 @@ class MembershipTest {
         assertThat(h.propose(leader, RaftHarness.command("still leading"))).isPositive();
     }
 
+    /**
+     * The transfer's target campaigns and the leader steps down on its vote request, which names no leader, so the
+     * transfer stays open; the target then fails and the old leader is elected again before the transfer's deadline.
+     * The transfer belonged to the term it lost: it must end there, not make the new term refuse proposals.
+     */
+    @Test
+    void aLeaderReElectedWhileItsTransferWasPendingAcceptsProposalsAtOnce() {
+        final RaftHarness h = new RaftHarness(3, 31);
+        final RaftHarness.Node leader = reElectDuringTransfer(h);
+
+        assertThat(h.propose(leader, RaftHarness.command("in the new term"))).isPositive();
+        assertThat(leader.membershipResults).containsExactly("1:" + MembershipStatus.INTERRUPTED + ":" + leader.address
+            + " was elected again in term " + leader.core.term() + " before " + h.node(2).address + " took over");
+    }
+
+    @Test
+    void aTransferOutlivingItsTermIsCaught() {
+        final RaftHarness h = new RaftHarness(3, 31);
+        h.nodes.values().forEach(n -> n.core.inject(DeliberateBug.TRANSFER_OUTLIVES_ITS_TERM));
+        final RaftHarness.Node leader = reElectDuringTransfer(h);
+
+        assertThat(h.propose(leader, RaftHarness.command("in the new term"))).isEqualTo(RaftCore.NOT_LEADER);
+    }
+
+    /** @return the leader, elected again while the transfer it started (to node 2) is still open. */
+    private static RaftHarness.Node reElectDuringTransfer(RaftHarness h) {
+        final RaftHarness.Node leader = h.electLeader();
+        h.advance(100 * MS);
+        final RaftHarness.Node target = h.node(2);
+        assertThat(leader).isNotSameAs(target);
+        // The target hears its TimeoutNow and campaigns, but no answer reaches it.
+        h.drop = f -> f.to().equals(target.address) && f.type() != MessageType.TIMEOUT_NOW;
+        leader.core.requestMembership(1, MessageLayout.MEMBERSHIP_TRANSFER, target.address, h.now + 10_000 * MS);
+        leader.process();
+        h.stabilize();
+        assertThat(leader.core.role()).isEqualTo(Role.FOLLOWER);
+        assertThat(leader.core.term()).isEqualTo(target.core.term());
+        target.crash();
+        h.heal();
+        h.campaign(leader);
+        h.stabilize();
+        assertThat(leader.core.role()).isEqualTo(Role.LEADER);
+        return leader;
+    }
+
     @Test
     void aConfigurationRoundTripsThroughItsEncoding() {
         final Configuration configuration = new Configuration(
