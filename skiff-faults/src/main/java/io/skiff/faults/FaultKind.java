@@ -42,7 +42,7 @@ public enum FaultKind {
      * headers, and a few dozen forged SETUP frames for random sessions followed by DATA.
      */
     UDP_GARBAGE(1500, 3000, null),
-    /** As {@link #UDP_GARBAGE}, but as fast as the sender can go, with a forged SETUP for a new session each time. */
+    /** As {@link #UDP_GARBAGE}, but 32,000 datagrams a second, half of them forged SETUP+DATA pairs. */
     UDP_FLOOD(10_000, 15_000, "issue 13 defect 2: forged SETUP frames exhaust the embedded driver's counters and "
         + "cut the node off for good (fixed on branch i13-heal, not yet merged)"),
     /** Fewer slow HTTP clients than the gateway has threads, each sending one header line a second. */

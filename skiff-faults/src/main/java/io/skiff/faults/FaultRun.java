@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  * every key read locally on every node); and no well-formed request was refused as malformed. It measures the
  * longest interval without a successful call and, for each fault, how long after it began a write succeeded.
  *
- * <p>The cluster's directory (data, media driver directories, one log per node and the run's report) is deleted
+ * <p>The cluster's directory (data, one log per node and the run's log) is deleted
  * when the run passes and kept when it does not.
  */
 public final class FaultRun {

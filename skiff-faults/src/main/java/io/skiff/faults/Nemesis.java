@@ -19,6 +19,8 @@ final class Nemesis {
     static final int SLOW_CLIENTS = 3;
     /** Connections of {@link FaultKind#SLOWLORIS}: more than the gateway's 8 threads. */
     static final int SLOWLORIS_CLIENTS = 16;
+    /** Datagrams a second of {@link FaultKind#UDP_FLOOD}, the rate of the attack in issue 13. */
+    static final int FLOOD_RATE = 32_000;
     private static final Duration MIN_QUIET = Duration.ofMillis(500);
     private static final int QUIET_SPREAD_MS = 1500;
     private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(10);
@@ -112,8 +114,8 @@ final class Nemesis {
                     + " datagrams";
                 break;
             case UDP_FLOOD:
-                detail = new UdpNoise(seed * 31 + step.pick()).send(either.udpPort(), step.hold(), 5_000_000, 0, 50)
-                    + " datagrams";
+                detail = new UdpNoise(seed * 31 + step.pick()).send(either.udpPort(), step.hold(), 5_000_000,
+                    FLOOD_RATE, 50) + " datagrams";
                 break;
             case SLOW_HTTP:
             case SLOWLORIS:

@@ -2,16 +2,19 @@ package io.skiff.faults;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * One {@code skiff node} child JVM, started through the repository's launcher script as an operator starts it, its
  * output appended to a log file (kept when a run fails). The launcher {@code exec}s the JVM, so the process's pid is
- * the node's and signals reach the node itself.
+ * the node's and signals reach the node itself. Its embedded media driver gets the default directory, a fresh one
+ * per process in /dev/shm, which a killed node cannot delete: {@link #kill()} does.
  */
 final class NodeProcess {
     /** Small heaps and a quick JIT: several of these JVMs share a two-core machine. */
@@ -30,17 +33,14 @@ final class NodeProcess {
      * @param launcher       the {@code skiff} script at the repository root.
      * @param member         the node to run.
      * @param peers          the other members' addresses.
-     * @param aeronDirectory a media driver directory no other driver used: one left by a killed driver looks active
-     *                       for 10 s.
      * @param requestTimeout the gateway's {@code --request-timeout-ms}.
      * @param log            the file the node's output is appended to.
      * @return the started process.
      */
-    static NodeProcess start(Path launcher, Member member, List<String> peers, Path aeronDirectory,
-        Duration requestTimeout, Path log) {
+    static NodeProcess start(Path launcher, Member member, List<String> peers, Duration requestTimeout, Path log) {
         final List<String> command = new ArrayList<>(List.of("bash", launcher.toString(), "node",
             "--address", member.address(), "--http", String.valueOf(member.httpPort()),
-            "--data", member.data().toString(), "--aeron-dir", aeronDirectory.toString(),
+            "--data", member.data().toString(),
             "--request-timeout-ms", String.valueOf(requestTimeout.toMillis())));
         if (!peers.isEmpty()) {
             command.add("--peers");
@@ -97,6 +97,22 @@ final class NodeProcess {
     void kill() {
         process.destroyForcibly();
         awaitExit();
+        deleteDriverDirectories();
+    }
+
+    /** The driver's directory is named after the pid ({@code skiff-aeron-PID-RANDOM}, see SharedMediaDriver). */
+    private void deleteDriverDirectories() {
+        for (Path base : List.of(Path.of("/dev/shm"), Path.of(System.getProperty("java.io.tmpdir")))) {
+            if (!Files.isDirectory(base)) {
+                continue;
+            }
+            try (Stream<Path> entries = Files.list(base)) {
+                entries.filter(entry -> entry.getFileName().toString().startsWith("skiff-aeron-" + pid() + "-"))
+                    .forEach(ProcessCluster::deleteTree);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + base, e);
+            }
+        }
     }
 
     /** SIGTERM, the clean stop, and waits until the process is gone (SIGKILL if it takes too long). */

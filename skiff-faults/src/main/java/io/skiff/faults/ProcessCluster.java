@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 
 /**
  * A cluster of {@code skiff node} processes on 127.0.0.1, each on a free UDP port with its gateway on a free TCP port
- * and its files under the run's directory, and what the nemesis does to them: SIGKILL and restart, SIGSTOP and
+ * and its data and log under the run's directory, and what the nemesis does to them: SIGKILL and restart, SIGSTOP and
  * SIGCONT, leave and rejoin. {@link #close()} kills every process it started, paused or not, and a shutdown hook does
  * the same if the JVM ends first.
  */
@@ -41,12 +41,11 @@ final class ProcessCluster implements AutoCloseable {
     private final List<Member> members = new ArrayList<>();
     private final Map<Member, NodeProcess> running = new HashMap<>();
     private final Set<Member> paused = Collections.synchronizedSet(new HashSet<>());
-    private final Map<Member, Integer> starts = new HashMap<>();
     private final Thread killer = new Thread(this::killAll, "fault-cluster-killer");
 
     /**
      * @param launcher       the {@code skiff} script.
-     * @param directory      where the nodes' data, media driver directories and logs go.
+     * @param directory      where the nodes' data and logs go.
      * @param size           how many nodes.
      * @param requestTimeout the gateways' {@code --request-timeout-ms}.
      */
@@ -83,31 +82,35 @@ final class ProcessCluster implements AutoCloseable {
     }
 
     private synchronized void start(Member member, List<String> peers) {
-        final int start = starts.merge(member, 1, Integer::sum);
-        running.put(member, NodeProcess.start(launcher, member, peers, directory.resolve("aeron-" + member.index()
-            + "-" + start), requestTimeout, log(member)));
+        running.put(member, NodeProcess.start(launcher, member, peers, requestTimeout, log(member)));
     }
 
     Path log(Member member) {
         return directory.resolve("node-" + member.index() + ".log");
     }
 
-    /** @return the member that a majority of the answering nodes call leader and that calls itself so. */
+    /** @return the leader, once there is one. */
     Member awaitLeader(Duration timeout) {
         return await("a leader", this::leader, null, timeout);
     }
 
-    /** @return the current leader, or {@code null} when none is agreed on right now. */
+    /**
+     * @return the running node that calls itself leader in the highest term (a deposed leader just resumed may
+     *     still call itself so in an older one), or {@code null} when none does right now.
+     */
     Member leader() {
+        Member leader = null;
+        long term = -1;
         for (Member member : members) {
             if (!isPaused(member) && isRunning(member)) {
                 final NodeStatus status = admin.status(member);
-                if (null != status && status.isLeader()) {
-                    return member;
+                if (null != status && status.isLeader() && status.term() > term) {
+                    leader = member;
+                    term = status.term();
                 }
             }
         }
-        return null;
+        return leader;
     }
 
     synchronized boolean isRunning(Member member) {

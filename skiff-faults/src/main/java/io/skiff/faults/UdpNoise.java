@@ -43,7 +43,7 @@ final class UdpNoise {
      * @param port          the target's UDP port on 127.0.0.1.
      * @param duration      how long to send.
      * @param maxDatagrams  the most to send.
-     * @param perSecond     the rate, 0 for as fast as possible.
+     * @param perSecond     the rate.
      * @param forgedPercent the share of forged SETUP+DATA pairs among the datagrams.
      * @return how many datagrams were sent.
      */
@@ -61,12 +61,9 @@ final class UdpNoise {
                 } else {
                     send(socket, target, garbage());
                 }
-                if (perSecond > 0) {
-                    final long due = start + sent * TimeUnit.SECONDS.toNanos(1) / perSecond;
-                    final long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
+                final long wait = start + sent * TimeUnit.SECONDS.toNanos(1) / perSecond - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
                 }
             }
         } catch (IOException e) {
@@ -100,15 +97,20 @@ final class UdpNoise {
     }
 
     private int header(int type, int frameLength) {
+        // DATA carries one whole message (BEGIN and END); other types no flags (on a SETUP they ask for more).
+        final byte flags = TYPE_DATA == type ? (byte)0xC0 : 0;
         final ByteBuffer frame = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
-        frame.putInt(0, frameLength).put(4, (byte)0).put(5, (byte)0xC0).putShort(6, (short)type);
+        frame.putInt(0, frameLength).put(4, (byte)0).put(5, flags).putShort(6, (short)type);
         return DATA_HEADER_LENGTH;
     }
 
     private int setup(int session, int termId) {
         header(TYPE_SETUP, SETUP_LENGTH);
+        // One in four lies about its MTU, half of those about its term length too: the driver must refuse them.
+        final boolean lie = 0 == random.nextInt(4);
         ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 0).putInt(12, session).putInt(16, STREAM_ID)
-            .putInt(20, termId).putInt(24, termId).putInt(28, TERM_LENGTH).putInt(32, MTU).putInt(36, 0);
+            .putInt(20, termId).putInt(24, termId).putInt(28, lie && random.nextBoolean() ? random.nextInt()
+                : TERM_LENGTH).putInt(32, lie ? random.nextInt() : MTU).putInt(36, 0);
         return SETUP_LENGTH;
     }
 
