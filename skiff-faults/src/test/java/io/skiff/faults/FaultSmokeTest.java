@@ -3,21 +3,24 @@ package io.skiff.faults;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The fault suite's smoke, run by {@code mvn verify}: every enabled kind of fault once, in an order drawn from the
- * seed, on three real {@code skiff node} processes under client load; then the faults of a minority at once on five
- * nodes, where that is two. About a minute and a half on two cores. A failing run keeps its directory under
- * target/fault-runs (each node's log, the run's log).
+ * The fault suite's smoke, run by {@code mvn verify}: every enabled kind of fault but the UDP flood once, in an
+ * order drawn from the seed, on three real {@code skiff node} processes under client load; then the faults of a
+ * minority at once on five nodes, where that is two. About two minutes on two cores. A failing run keeps its
+ * directory under target/fault-runs (each node's log, the run's log).
  */
 class FaultSmokeTest {
     @Test
     void everyEnabledFaultOnThreeNodesKeepsTheHistoryLinearizableLosesNoWriteAndTheNodesConverge() {
-        passes(FaultRun.Config.drawn(1, 3, FaultKind.enabled(), true, FaultKind.enabled().size(),
-            Duration.ofMinutes(3)));
+        final List<FaultKind> kinds = new ArrayList<>(FaultKind.enabled());
+        // The longest hold of all; udp-garbage sends the same kinds of datagrams, fewer of them.
+        kinds.remove(FaultKind.UDP_FLOOD);
+        passes(FaultRun.Config.drawn(1, 3, kinds, true, kinds.size(), Duration.ofMinutes(3)));
     }
 
     @Test
