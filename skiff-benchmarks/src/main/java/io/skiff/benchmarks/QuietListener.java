@@ -76,4 +76,9 @@ final class QuietListener implements RaftListener, SnapshotTransfer {
         throw new IllegalStateException("expected no snapshot in a benchmark, actual chunk of snapshot "
             + chunk.snapshotIndex());
     }
+
+    /** No snapshot is ever received (see {@link #accept}), so none is ever being received to drop. */
+    @Override
+    public void abandon() {
+    }
 }

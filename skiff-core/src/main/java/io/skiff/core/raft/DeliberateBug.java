@@ -21,5 +21,11 @@ public enum DeliberateBug {
      * A leader re-elected while the transfer it started in an earlier term is open keeps that transfer, and refuses
      * proposals until the transfer's deadline (issue 12, defect 3).
      */
-    TRANSFER_OUTLIVES_ITS_TERM
+    TRANSFER_OUTLIVES_ITS_TERM,
+    /**
+     * A follower installs a snapshot that its log (unstable tail included) already covers, dropping entries it
+     * acknowledged in the same duty cycle, and a leader counts acknowledgements beyond the snapshot it is sending
+     * (issue 12, defect 1).
+     */
+    INSTALL_OVER_ACKNOWLEDGED_TAIL
 }

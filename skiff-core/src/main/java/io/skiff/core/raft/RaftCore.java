@@ -897,7 +897,13 @@ public final class RaftCore implements MessageHandler<Peer> {
         from.recentActive = true;
         final Progress progress = from.progress;
         if (success) {
-            if (progress.maybeUpdate(index)) {
+            // While a snapshot is streamed to this follower, an answer to an earlier AppendEntries vouches only for
+            // what the snapshot keeps: a follower that installs it replaces whatever it held, and one whose log
+            // already holds the snapshot's last entry says so at the last chunk.
+            final long acked = progress.state == Progress.State.SNAPSHOT
+                && !bugs.contains(DeliberateBug.INSTALL_OVER_ACKNOWLEDGED_TAIL)
+                ? Math.min(index, progress.pendingSnapshot) : index;
+            if (progress.maybeUpdate(acked)) {
                 from.lastProgressNs = nowNs;
                 if (progress.state == Progress.State.PROBE) {
                     progress.becomeReplicate();
@@ -1131,7 +1137,14 @@ public final class RaftCore implements MessageHandler<Peer> {
         }
         followLeader(from);
         long next = SnapshotTransfer.INSTALLED;
-        if (chunk.snapshotIndex() > commitIndex) {
+        if (chunk.snapshotIndex() > commitIndex && log.matchTerm(chunk.snapshotIndex(), chunk.snapshotTerm())
+            && !bugs.contains(DeliberateBug.INSTALL_OVER_ACKNOWLEDGED_TAIL)) {
+            // The log, unstable tail included, already holds the snapshot's last entry (§5.3): the entries after it
+            // stay, since this node may have acknowledged them in this very duty cycle, and the acknowledgement
+            // leaves only once they are durable. The snapshot is committed state: only the commit index moves.
+            snapshots.abandon();
+            commitTo(chunk.snapshotIndex());
+        } else if (chunk.snapshotIndex() > commitIndex) {
             next = snapshots.accept(chunk);
             if (next == SnapshotTransfer.INSTALLED) {
                 // §5.3: the snapshot replaces every entry it covers; the state machine now holds its state.

@@ -27,4 +27,10 @@ public interface SnapshotTransfer {
      * replaced the state machine and the log up to its index.
      */
     long accept(SnapshotChunk chunk);
+
+    /**
+     * Discards the snapshot being received, if any: the log turned out to hold its last entry already, so it is not
+     * installed (installing it would drop entries after it that this node may have acknowledged).
+     */
+    void abandon();
 }

@@ -67,6 +67,7 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
     private final NanoClock clock;
     private final Transport transport;
     private final Storage storage;
+    private final SnapshotReceiver receiver;
     private final StateMachine stateMachine;
     private final EventSink events;
     private final long clientId;
@@ -102,7 +103,6 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
     private long nowNs;
     private long applied;
     private long snapshotIndex;
-    private SnapshotStore.Writer staging;
     private long nextReadBatch = 1;
     private long nextPeersRequest = 1;
     private long nextMembershipRequest = 1;
@@ -126,6 +126,7 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
         this.transport = transport;
         this.transportEvents = transportEvents;
         this.storage = storage;
+        this.receiver = new SnapshotReceiver(storage.snapshots());
         this.stateMachine = stateMachine;
         this.events = events;
         this.clientId = clientId;
@@ -851,7 +852,7 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
             }
             // A crash between storing a received snapshot and compacting the log leaves entries the snapshot
             // replaces; finish the install.
-            alignLog(latest.get().index(), latest.get().term());
+            SnapshotReceiver.alignLog(storage.log(), latest.get().index(), latest.get().term());
         }
         rebuildSessions();
     }
@@ -931,58 +932,24 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
 
     @Override
     public long accept(SnapshotChunk chunk) {
-        if (null == staging || staging.meta().index() != chunk.snapshotIndex()
-            || staging.meta().term() != chunk.snapshotTerm()) {
-            if (chunk.recordOffset() != 0) {
-                return 0;
-            }
-            if (null != staging) {
-                staging.close();
-            }
-            final byte[] configuration = new byte[chunk.configLength()];
-            chunk.buffer().getBytes(chunk.configOffset(), configuration);
-            staging = storage.snapshots().create(new SnapshotMeta(chunk.snapshotIndex(), chunk.snapshotTerm(),
-                configuration, -1));
+        final long next = receiver.receive(chunk);
+        if (next == INSTALLED) {
+            installSnapshot(chunk.snapshotIndex(), chunk.snapshotTerm());
         }
-        if (chunk.recordOffset() != staging.records()) {
-            return staging.records();
-        }
-        for (chunk.rewind(); chunk.hasRecord(); chunk.next()) {
-            staging.append(commandView.wrap(chunk.buffer(), chunk.recordOffsetInBuffer(), chunk.recordLength()));
-        }
-        if (!chunk.last()) {
-            return staging.records();
-        }
-        staging.commit();
-        staging.close();
-        staging = null;
-        installSnapshot(chunk.snapshotIndex(), chunk.snapshotTerm());
-        return INSTALLED;
+        return next;
+    }
+
+    @Override
+    public void abandon() {
+        receiver.abandon();
     }
 
     /** Replaces state machine, sessions and log prefix with the snapshot just received (§5.3). */
     private void installSnapshot(long index, long term) {
         restoreStateMachine();
-        alignLog(index, term);
+        SnapshotReceiver.alignLog(storage.log(), index, term);
         counters.increment(NodeCounters.SNAPSHOTS_INSTALLED);
         serveReads();
-    }
-
-    /**
-     * Makes the log start right after a snapshot: entries it covers are compacted away; entries after it are kept
-     * only if the log holds the snapshot's last entry with the same term (§5.3), else the whole log goes.
-     */
-    private void alignLog(long index, long term) {
-        final LogStore store = storage.log();
-        if (store.firstIndex() - 1 >= index) {
-            return;
-        }
-        final boolean keepsSuffix = store.lastIndex() >= index && store.term(index) == term;
-        if (!keepsSuffix && store.lastIndex() >= store.firstIndex()) {
-            store.truncateAfter(store.firstIndex() - 1);
-        }
-        store.compactUpTo(index, term);
-        store.sync();
     }
 
     // ---------------------------------------------------------------- core callbacks
@@ -1082,10 +1049,7 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
     @Override
     public void onClose() {
         failEverything(new NodeStoppedException("the node " + address + " was stopped", false));
-        if (null != staging) {
-            staging.close();
-            staging = null;
-        }
+        receiver.close();
         closeQuietly(transport);
         closeQuietly(stateMachine);
         closeQuietly(storage);

@@ -7,14 +7,19 @@ import io.skiff.core.codec.FrameDecoder;
 import io.skiff.core.codec.FrameEncoder;
 import io.skiff.core.codec.FrameHeader;
 import io.skiff.core.codec.LogEntry;
+import io.skiff.core.codec.SnapshotChunk;
+import io.skiff.core.runtime.SnapshotReceiver;
 import io.skiff.core.storage.MemoryStorageProvider;
 import io.skiff.spi.LogStore;
 import io.skiff.spi.PersistentState;
+import io.skiff.spi.SnapshotMeta;
 import io.skiff.spi.Storage;
 import io.skiff.spi.StorageContext;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,24 +33,15 @@ import java.util.function.Predicate;
 /**
  * Drives several {@link RaftCore}s in virtual time with no threads: frames go into one FIFO network that the test
  * delivers, drops or reorders, and each node persists to its own in-memory storage exactly as the runtime does
- * (send, persist, send what waited, apply). The same calls always give the same run.
+ * (send, persist, send what waited, apply). A {@link #stall stalled} node holds the frames that arrive for it, and
+ * {@link #resume} handles them all in one duty cycle with one persist, as the runtime does with the frames that
+ * piled up while its loop did not run. Snapshots live in each node's storage and are received as the runtime
+ * receives them (a node has no state machine: a snapshot is its metadata and one record). The same calls always
+ * give the same run.
  */
 final class RaftHarness {
     static final long MS = 1_000_000L;
     static final String CLUSTER = "harness";
-    /** These scenarios never compact their logs, so no snapshot is ever sent or received. */
-    static final SnapshotTransfer NO_SNAPSHOTS = new SnapshotTransfer() {
-        @Override
-        public io.skiff.spi.SnapshotStore.Reader openLatest() {
-            return null;
-        }
-
-        @Override
-        public long accept(io.skiff.core.codec.SnapshotChunk chunk) {
-            throw new AssertionError("no snapshot is expected in these scenarios");
-        }
-    };
-
     /** A frame in flight. */
     record Frame(NodeAddress from, NodeAddress to, byte[] bytes) {
         int type() {
@@ -65,7 +61,7 @@ final class RaftHarness {
         }
     }
 
-    final class Node implements RaftListener {
+    final class Node implements RaftListener, SnapshotTransfer {
         final NodeAddress address;
         final Outbox outbox = new Outbox();
         final List<Long> readsGranted = new ArrayList<>();
@@ -79,7 +75,11 @@ final class RaftHarness {
         Storage storage;
         RaftCore core;
         FrameDecoder<Peer> decoder;
+        SnapshotReceiver receiver;
         boolean down;
+        /** Frames that arrived while the node was stalled, handled together by {@link #resume}. */
+        final List<Frame> held = new ArrayList<>();
+        boolean stalled;
 
         Node(NodeAddress address) {
             this.address = address;
@@ -95,7 +95,8 @@ final class RaftHarness {
             core = new RaftCore(address, Configuration.of(members), 0, state.term(), state.votedFor(),
                 new RaftLog(storage.log()), config,
                 new SplittableRandom(seed ^ address.hashCode()), outbox,
-                new FrameEncoder(FrameHeader.clusterIdHash(CLUSTER), address.toString()), this, NO_SNAPSHOTS, now);
+                new FrameEncoder(FrameHeader.clusterIdHash(CLUSTER), address.toString()), this, this, now);
+            receiver = new SnapshotReceiver(storage.snapshots());
             decoder = new FrameDecoder<>(FrameHeader.clusterIdHash(CLUSTER), core::resolve);
             down = false;
         }
@@ -142,8 +143,61 @@ final class RaftHarness {
             network.add(new Frame(address, outbox.destination(i).address(), bytes));
         }
 
+        /**
+         * Takes a snapshot at an applied index, as the runtime does, and compacts the log up to {@code keep} entries
+         * before it.
+         */
+        void snapshot(long index, long keep) {
+            if (index > core.appliedIndex()) {
+                throw new IllegalArgumentException("snapshot at " + index + " beyond the applied index "
+                    + core.appliedIndex());
+            }
+            final long term = core.log().term(index);
+            try (io.skiff.spi.SnapshotStore.Writer writer = storage.snapshots().create(new SnapshotMeta(index, term,
+                core.configurationAt(index).encode(), -1))) {
+                writer.append(ByteBuffer.wrap(("state at " + index).getBytes(StandardCharsets.US_ASCII)));
+                writer.commit();
+            }
+            final LogStore store = storage.log();
+            final long compactTo = index - keep;
+            if (compactTo >= store.firstIndex()) {
+                store.compactUpTo(compactTo, core.log().term(compactTo));
+                store.sync();
+            }
+        }
+
+        /** @return whether the node's storage holds the entry (or a snapshot covering it), synced or not. */
+        boolean stores(long index, long term) {
+            final LogStore store = storage.log();
+            if (index < store.firstIndex()) {
+                return storage.snapshots().latest().map(meta -> meta.index() >= index).orElse(false);
+            }
+            return index <= store.lastIndex() && store.term(index) == term;
+        }
+
+        @Override
+        public io.skiff.spi.SnapshotStore.Reader openLatest() {
+            return storage.snapshots().open().orElse(null);
+        }
+
+        @Override
+        public long accept(SnapshotChunk chunk) {
+            final long next = receiver.receive(chunk);
+            if (next == INSTALLED) {
+                SnapshotReceiver.alignLog(storage.log(), chunk.snapshotIndex(), chunk.snapshotTerm());
+            }
+            return next;
+        }
+
+        @Override
+        public void abandon() {
+            receiver.abandon();
+        }
+
         void crash() {
             down = true;
+            held.clear();
+            receiver.close();
             outbox.clear();
             storage.close();
             storageProvider.crash(address);
@@ -306,23 +360,67 @@ final class RaftHarness {
         }
     }
 
-    /** Delivers the oldest frame in flight, then lets its receiver process. */
+    /** Delivers the oldest frame in flight, then lets its receiver process; a stalled receiver holds it. */
     void deliverOne() {
         final Frame frame = network.poll();
         final Node to = nodes.get(frame.to());
         if (drop.test(frame) || null == to || to.down) {
             return;
         }
-        final UnsafeBuffer buffer = new UnsafeBuffer(frame.bytes());
-        final int result = to.decoder.decode(buffer, 0, frame.bytes().length, to.core);
-        if (result == FrameDecoder.UNKNOWN_SENDER) {
-            // A request from a node outside the configuration is not served.
+        if (to.stalled) {
+            to.held.add(frame);
             return;
         }
-        if (result != FrameDecoder.OK) {
+        receive(to, frame);
+        to.process();
+    }
+
+    private void receive(Node to, Frame frame) {
+        final UnsafeBuffer buffer = new UnsafeBuffer(frame.bytes());
+        final int result = to.decoder.decode(buffer, 0, frame.bytes().length, to.core);
+        // A request from a node outside the configuration is not served.
+        if (result != FrameDecoder.OK && result != FrameDecoder.UNKNOWN_SENDER) {
             throw new IllegalStateException("frame rejected: " + to.decoder.describeLastError());
         }
-        to.process();
+    }
+
+    /** Makes a node's loop stop running: frames for it pile up until {@link #resume}. */
+    void stall(Node node) {
+        node.stalled = true;
+    }
+
+    /**
+     * Runs one duty cycle of a stalled node as the runtime does: every frame that piled up is handled, in arrival
+     * order, before the one persist and the sends that waited for it.
+     */
+    void resume(Node node) {
+        node.stalled = false;
+        node.core.advanceClock(now);
+        for (Frame frame : node.held) {
+            receive(node, frame);
+        }
+        node.held.clear();
+        node.core.tick(now);
+        node.process();
+    }
+
+    /**
+     * @return the indexes up to the leader's commit index whose entry (with the leader's term for it) fewer than a
+     * majority of the nodes store: none, unless an acknowledgement covered what its sender did not hold.
+     */
+    List<Long> committedButNotOnAMajority(Node leader) {
+        final List<Long> missing = new ArrayList<>();
+        for (long i = leader.core.log().firstIndex(); i <= leader.core.commitIndex(); i++) {
+            final long term = leader.core.log().term(i);
+            int holders = 0;
+            for (Node node : nodes.values()) {
+                holders += node.stores(i, term) ? 1 : 0;
+            }
+            if (holders <= nodes.size() / 2) {
+                missing.add(i);
+            }
+        }
+        return missing;
     }
 
     /** Advances virtual time in steps, ticking every live node and delivering everything each step. */
