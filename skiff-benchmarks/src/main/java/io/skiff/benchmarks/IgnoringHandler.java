@@ -36,11 +36,11 @@ final class IgnoringHandler implements MessageHandler<Object> {
 
     @Override
     public void onVoteRequest(Object from, long term, boolean preVote, long lastIndex, long lastTerm,
-        boolean transfer) {
+        boolean transfer, long round) {
     }
 
     @Override
-    public void onVoteResponse(Object from, long term, boolean preVote, boolean granted) {
+    public void onVoteResponse(Object from, long term, boolean preVote, boolean granted, long round) {
     }
 
     @Override

@@ -72,7 +72,7 @@ final class LoneLeader implements AutoCloseable {
         for (boolean preVote : new boolean[] {true, false}) {
             final long term = preVote ? core.term() + 1 : core.term();
             for (NodeAddress follower : followers) {
-                core.onVoteResponse(core.peer(follower), term, preVote, true);
+                core.onVoteResponse(core.peer(follower), term, preVote, true, core.electionRound());
             }
             persist();
             outbox.clear();

@@ -84,7 +84,7 @@ final class Intruder implements AutoCloseable {
     static byte[] voteRequest(String clusterId, String sender, long term) {
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[512]);
         final int length = new FrameEncoder(FrameHeader.clusterIdHash(clusterId), sender)
-            .voteRequest(frame, 0, false, term, Long.MAX_VALUE / 2, term - 1, false);
+            .voteRequest(frame, 0, false, term, Long.MAX_VALUE / 2, term - 1, false, 1);
         return Arrays.copyOf(frame.byteArray(), length);
     }
 

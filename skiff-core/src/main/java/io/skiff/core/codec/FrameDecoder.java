@@ -198,12 +198,14 @@ public final class FrameDecoder<P> {
                 handler.onVoteRequest(from, term, type == MessageType.PRE_VOTE_REQUEST,
                     buffer.getLong(body + VOTE_LAST_INDEX, BYTE_ORDER),
                     buffer.getLong(body + VOTE_LAST_TERM, BYTE_ORDER),
-                    (buffer.getByte(body + VOTE_FLAGS) & VOTE_FLAG_TRANSFER) != 0);
+                    (buffer.getByte(body + VOTE_FLAGS) & VOTE_FLAG_TRANSFER) != 0,
+                    buffer.getLong(body + VOTE_ROUND, BYTE_ORDER));
                 break;
             case MessageType.VOTE_RESPONSE:
             case MessageType.PRE_VOTE_RESPONSE:
                 handler.onVoteResponse(from, term, type == MessageType.PRE_VOTE_RESPONSE,
-                    buffer.getByte(body + VOTE_RESPONSE_GRANTED) != 0);
+                    buffer.getByte(body + VOTE_RESPONSE_GRANTED) != 0,
+                    buffer.getLong(body + VOTE_RESPONSE_ROUND, BYTE_ORDER));
                 break;
             case MessageType.TIMEOUT_NOW:
                 handler.onTimeoutNow(from, term);

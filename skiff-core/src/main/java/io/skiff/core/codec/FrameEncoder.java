@@ -95,20 +95,25 @@ public final class FrameEncoder {
         return seal(buffer, offset, headerLength() + HEARTBEAT_RESPONSE_LENGTH);
     }
 
+    /** @param round the candidate's election round, which the answer echoes. */
     public int voteRequest(MutableDirectBuffer buffer, int offset, boolean preVote, long term, long lastIndex,
-        long lastTerm, boolean transfer) {
+        long lastTerm, boolean transfer, long round) {
         final int type = preVote ? MessageType.PRE_VOTE_REQUEST : MessageType.VOTE_REQUEST;
         final int body = header(buffer, offset, type, term, VOTE_LENGTH);
         buffer.putLong(body + VOTE_LAST_INDEX, lastIndex, BYTE_ORDER);
         buffer.putLong(body + VOTE_LAST_TERM, lastTerm, BYTE_ORDER);
         buffer.putByte(body + VOTE_FLAGS, (byte)(transfer ? VOTE_FLAG_TRANSFER : 0));
+        buffer.putLong(body + VOTE_ROUND, round, BYTE_ORDER);
         return seal(buffer, offset, headerLength() + VOTE_LENGTH);
     }
 
-    public int voteResponse(MutableDirectBuffer buffer, int offset, boolean preVote, long term, boolean granted) {
+    /** @param round the round of the request answered. */
+    public int voteResponse(MutableDirectBuffer buffer, int offset, boolean preVote, long term, boolean granted,
+        long round) {
         final int type = preVote ? MessageType.PRE_VOTE_RESPONSE : MessageType.VOTE_RESPONSE;
         final int body = header(buffer, offset, type, term, VOTE_RESPONSE_LENGTH);
         buffer.putByte(body + VOTE_RESPONSE_GRANTED, (byte)(granted ? 1 : 0));
+        buffer.putLong(body + VOTE_RESPONSE_ROUND, round, BYTE_ORDER);
         return seal(buffer, offset, headerLength() + VOTE_RESPONSE_LENGTH);
     }
 

@@ -17,9 +17,10 @@ public interface MessageHandler<P> {
 
     void onHeartbeatResponse(P from, long term, long readSeq);
 
-    void onVoteRequest(P from, long term, boolean preVote, long lastIndex, long lastTerm, boolean transfer);
+    void onVoteRequest(P from, long term, boolean preVote, long lastIndex, long lastTerm, boolean transfer,
+        long round);
 
-    void onVoteResponse(P from, long term, boolean preVote, boolean granted);
+    void onVoteResponse(P from, long term, boolean preVote, boolean granted, long round);
 
     void onTimeoutNow(P from, long term);
 

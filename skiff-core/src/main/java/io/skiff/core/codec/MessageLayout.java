@@ -52,11 +52,14 @@ public final class MessageLayout {
     public static final int VOTE_LAST_INDEX = 0;
     public static final int VOTE_LAST_TERM = 8;
     public static final int VOTE_FLAGS = 16;
-    public static final int VOTE_LENGTH = 17;
+    /** The candidate's election round, echoed by the answer so that answers of an earlier round are not counted. */
+    public static final int VOTE_ROUND = 17;
+    public static final int VOTE_LENGTH = 25;
     public static final int VOTE_FLAG_TRANSFER = 1;
 
     public static final int VOTE_RESPONSE_GRANTED = 0;
-    public static final int VOTE_RESPONSE_LENGTH = 1;
+    public static final int VOTE_RESPONSE_ROUND = 1;
+    public static final int VOTE_RESPONSE_LENGTH = 9;
 
     public static final int CLIENT_REQUEST_COUNT = 0;
     public static final int CLIENT_REQUEST_COMMANDS = 4;

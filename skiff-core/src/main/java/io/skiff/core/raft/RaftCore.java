@@ -91,6 +91,11 @@ public final class RaftCore implements MessageHandler<Peer> {
     private final ReadQueue reads = new ReadQueue();
     private final EnumSet<DeliberateBug> bugs = EnumSet.noneOf(DeliberateBug.class);
     private boolean selfGranted;
+    /**
+     * Counts (pre-)elections. It starts from the clock reading when the core was built, so that a restarted process
+     * does not reuse the rounds of its earlier run: its clock moved on by more than that run's elections counted.
+     */
+    private long electionRound;
 
     /**
      * @param self     this node's address.
@@ -118,6 +123,7 @@ public final class RaftCore implements MessageHandler<Peer> {
         this.term = term;
         this.votedFor = votedFor;
         this.nowNs = nowNs;
+        this.electionRound = nowNs;
         configurations = new ConfigurationLog(baseIndex, base);
         if (log.lastIndex() >= log.firstIndex()) {
             log.forEach(log.firstIndex(), log.lastIndex(), this::recordConfiguration);
@@ -216,6 +222,11 @@ public final class RaftCore implements MessageHandler<Peer> {
 
     public Role role() {
         return role;
+    }
+
+    /** @return the round of the current or latest (pre-)election, which answers must echo to count. */
+    public long electionRound() {
+        return electionRound;
     }
 
     /** @return the leader this node knows of, or {@code null}. */
@@ -808,9 +819,11 @@ public final class RaftCore implements MessageHandler<Peer> {
      * (except for pre-votes, which never change terms, and votes refused during a leader's lease); an earlier term
      * gets a rejection carrying the current term so that a stale node learns it.
      *
+     * @param round the round of a vote request, which its rejection echoes; 0 for other messages.
      * @return whether the message should be handled further.
      */
-    private boolean checkTerm(Peer from, long messageTerm, int type, boolean transfer, boolean preVoteGranted) {
+    private boolean checkTerm(Peer from, long messageTerm, int type, boolean transfer, boolean preVoteGranted,
+        long round) {
         if (messageTerm > term) {
             final boolean voteRequest = type == MessageType.VOTE_REQUEST || type == MessageType.PRE_VOTE_REQUEST;
             if (voteRequest && !transfer && inLease()) {
@@ -836,7 +849,7 @@ public final class RaftCore implements MessageHandler<Peer> {
                 case MessageType.VOTE_REQUEST:
                 case MessageType.PRE_VOTE_REQUEST:
                     send(from, encoder.voteResponse(outbox.buffer(), outbox.position(),
-                        type == MessageType.PRE_VOTE_REQUEST, term, false), true);
+                        type == MessageType.PRE_VOTE_REQUEST, term, false, round), true);
                     break;
                 default:
                     break;
@@ -857,7 +870,7 @@ public final class RaftCore implements MessageHandler<Peer> {
     public void onAppendRequest(Peer from, long messageTerm, long prevIndex, long prevTerm, long commit,
         EntryBatch entries) {
         from.lastReceivedNs = nowNs;
-        if (!checkTerm(from, messageTerm, MessageType.APPEND_REQUEST, false, false)) {
+        if (!checkTerm(from, messageTerm, MessageType.APPEND_REQUEST, false, false, 0)) {
             return;
         }
         if (role == Role.LEADER) {
@@ -931,7 +944,7 @@ public final class RaftCore implements MessageHandler<Peer> {
     @Override
     public void onHeartbeat(Peer from, long messageTerm, long commit, long readRound) {
         from.lastReceivedNs = nowNs;
-        if (!checkTerm(from, messageTerm, MessageType.HEARTBEAT, false, false)) {
+        if (!checkTerm(from, messageTerm, MessageType.HEARTBEAT, false, false, 0)) {
             return;
         }
         if (role == Role.LEADER) {
@@ -970,7 +983,7 @@ public final class RaftCore implements MessageHandler<Peer> {
 
     @Override
     public void onVoteRequest(Peer from, long messageTerm, boolean preVote, long lastIndex, long lastTerm,
-        boolean transfer) {
+        boolean transfer, long round) {
         from.lastReceivedNs = nowNs;
         if (from.stranger && messageTerm > term && !log.isUpToDate(lastIndex, lastTerm)) {
             // A stranger whose log is behind this node's cannot get its vote, and taking up its term would only
@@ -979,7 +992,7 @@ public final class RaftCore implements MessageHandler<Peer> {
             return;
         }
         final int type = preVote ? MessageType.PRE_VOTE_REQUEST : MessageType.VOTE_REQUEST;
-        if (!checkTerm(from, messageTerm, type, transfer, false)) {
+        if (!checkTerm(from, messageTerm, type, transfer, false, round)) {
             return;
         }
         final boolean canVote = from.address().equals(votedFor)
@@ -994,13 +1007,13 @@ public final class RaftCore implements MessageHandler<Peer> {
             hardStateDirty = true;
             resetElectionTimer();
         }
-        send(from, encoder.voteResponse(outbox.buffer(), outbox.position(), preVote, grant ? messageTerm : term, grant),
-            true);
+        send(from, encoder.voteResponse(outbox.buffer(), outbox.position(), preVote, grant ? messageTerm : term, grant,
+            round), true);
         reportChanges();
     }
 
     @Override
-    public void onVoteResponse(Peer from, long messageTerm, boolean preVote, boolean granted) {
+    public void onVoteResponse(Peer from, long messageTerm, boolean preVote, boolean granted, long round) {
         from.lastReceivedNs = nowNs;
         if (messageTerm > term && !(preVote && granted)) {
             becomeFollower(messageTerm, null);
@@ -1010,7 +1023,8 @@ public final class RaftCore implements MessageHandler<Peer> {
         final boolean counts = preVote
             ? role == Role.PRE_CANDIDATE && (messageTerm == term + 1 || !granted)
             : role == Role.CANDIDATE && messageTerm == term;
-        if (!counts || from.answered || from.stranger) {
+        // A (pre-)vote of an earlier round at the same term answered another request: only this round's count.
+        if (!counts || round != electionRound || from.answered || from.stranger) {
             return;
         }
         from.answered = true;
@@ -1031,10 +1045,12 @@ public final class RaftCore implements MessageHandler<Peer> {
     @Override
     public void onTimeoutNow(Peer from, long messageTerm) {
         from.lastReceivedNs = nowNs;
-        if (!checkTerm(from, messageTerm, MessageType.TIMEOUT_NOW, false, false)) {
+        if (!checkTerm(from, messageTerm, MessageType.TIMEOUT_NOW, false, false, 0)) {
             return;
         }
-        if (role != Role.LEADER && selfVoter) {
+        // Only the leader this node follows in this very term hands its leadership over: a TimeoutNow from anyone
+        // else would make this node campaign past the voters' lease and depose a healthy leader.
+        if (role != Role.LEADER && selfVoter && from == leaderPeer && messageTerm == term) {
             // Leadership transfer (thesis §3.10): campaign at once, without pre-vote, past the voters' lease.
             campaign(false, true);
             reportChanges();
@@ -1132,7 +1148,7 @@ public final class RaftCore implements MessageHandler<Peer> {
     @Override
     public void onInstallSnapshot(Peer from, long messageTerm, SnapshotChunk chunk) {
         from.lastReceivedNs = nowNs;
-        if (!checkTerm(from, messageTerm, MessageType.INSTALL_SNAPSHOT, false, false) || role == Role.LEADER) {
+        if (!checkTerm(from, messageTerm, MessageType.INSTALL_SNAPSHOT, false, false, 0) || role == Role.LEADER) {
             return;
         }
         followLeader(from);
@@ -1279,6 +1295,7 @@ public final class RaftCore implements MessageHandler<Peer> {
 
     private void startElection(boolean preVote, boolean transfer) {
         resetElectionTimer();
+        electionRound++;
         selfGranted = true;
         for (Peer peer : peers) {
             peer.granted = false;
@@ -1297,7 +1314,7 @@ public final class RaftCore implements MessageHandler<Peer> {
         for (Peer peer : peers) {
             if (peer.voter || peer.oldVoter) {
                 send(peer, encoder.voteRequest(outbox.buffer(), outbox.position(), preVote, requestTerm,
-                    log.lastIndex(), log.lastTerm(), transfer), false);
+                    log.lastIndex(), log.lastTerm(), transfer, electionRound), false);
             }
         }
     }

@@ -31,7 +31,7 @@ class FrameAuthenticatorTest {
     void duringRotationFramesSignedWithTheOldKeyStillPass() {
         final MutableDirectBuffer buffer = new ExpandableDirectByteBuffer(256);
         final int length = new FrameEncoder(CLUSTER, "/mem/a", new FrameAuthenticator(List.of(OLD)))
-            .voteRequest(buffer, 0, false, 4, 9, 3, false);
+            .voteRequest(buffer, 0, false, 4, 9, 3, false, 1);
         assertThat(rotating.decode(buffer, 0, length, new CountingHandler())).isEqualTo(FrameDecoder.OK);
         assertThat(decoder(List.of(NEW)).decode(buffer, 0, length, new CountingHandler()))
             .as("after rotation the old key no longer passes").isEqualTo(FrameDecoder.NOT_AUTHENTIC);
@@ -93,12 +93,12 @@ class FrameAuthenticatorTest {
 
         @Override
         public void onVoteRequest(String from, long term, boolean preVote, long lastIndex, long lastTerm,
-            boolean transfer) {
+            boolean transfer, long round) {
             calls++;
         }
 
         @Override
-        public void onVoteResponse(String from, long term, boolean preVote, boolean granted) {
+        public void onVoteResponse(String from, long term, boolean preVote, boolean granted, long round) {
             calls++;
         }
 

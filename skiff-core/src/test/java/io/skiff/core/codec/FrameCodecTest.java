@@ -46,11 +46,11 @@ class FrameCodecTest {
         decoder.decode(buffer, 0, length, recorder);
         length = encoder.heartbeatResponse(buffer, 0, 3, 12);
         decoder.decode(buffer, 0, length, recorder);
-        length = encoder.voteRequest(buffer, 0, true, 4, 20, 3, false);
+        length = encoder.voteRequest(buffer, 0, true, 4, 20, 3, false, 41);
         decoder.decode(buffer, 0, length, recorder);
-        length = encoder.voteRequest(buffer, 0, false, 4, 20, 3, true);
+        length = encoder.voteRequest(buffer, 0, false, 4, 20, 3, true, 42);
         decoder.decode(buffer, 0, length, recorder);
-        length = encoder.voteResponse(buffer, 0, false, 4, true);
+        length = encoder.voteResponse(buffer, 0, false, 4, true, 42);
         decoder.decode(buffer, 0, length, recorder);
         length = encoder.timeoutNow(buffer, 0, 5);
         decoder.decode(buffer, 0, length, recorder);
@@ -65,9 +65,9 @@ class FrameCodecTest {
             "appendResponse term=3 success=false index=9 hint=4/2",
             "heartbeat term=3 commit=8 round=12",
             "heartbeatResponse term=3 round=12",
-            "vote term=4 pre=true last=20/3 transfer=false",
-            "vote term=4 pre=false last=20/3 transfer=true",
-            "voteResponse term=4 pre=false granted=true",
+            "vote term=4 pre=true last=20/3 transfer=false round=41",
+            "vote term=4 pre=false last=20/3 transfer=true round=42",
+            "voteResponse term=4 pre=false granted=true round=42",
             "timeoutNow term=5",
             "readIndex term=5 id=99",
             "readIndexResponse term=5 id=99 index=40 success=true",
@@ -120,7 +120,7 @@ class FrameCodecTest {
         assertThat(recording.describeLastError()).contains("body length");
         assertThat(resolved).isEmpty();
 
-        final int vote = encoder.voteRequest(buffer, 0, true, 4, 20, 3, false);
+        final int vote = encoder.voteRequest(buffer, 0, true, 4, 20, 3, false, 1);
         assertThat(recording.decode(buffer, 0, vote, recorder)).isEqualTo(FrameDecoder.OK);
         assertThat(resolved).containsExactly(MessageType.PRE_VOTE_REQUEST);
     }
@@ -237,7 +237,7 @@ class FrameCodecTest {
             case 1:
                 return encoder.heartbeat(target, 0, 3, 2, 1);
             case 2:
-                return encoder.voteRequest(target, 0, random.nextBoolean(), 4, 10, 3, false);
+                return encoder.voteRequest(target, 0, random.nextBoolean(), 4, 10, 3, false, 1);
             case 3:
                 return encoder.appendResponse(target, 0, 3, random.nextBoolean(), 5, 4, 3);
             default:
@@ -292,14 +292,14 @@ class FrameCodecTest {
 
         @Override
         public void onVoteRequest(String from, long term, boolean preVote, long lastIndex, long lastTerm,
-            boolean transfer) {
+            boolean transfer, long round) {
             calls.add("vote term=" + term + " pre=" + preVote + " last=" + lastIndex + "/" + lastTerm + " transfer="
-                + transfer);
+                + transfer + " round=" + round);
         }
 
         @Override
-        public void onVoteResponse(String from, long term, boolean preVote, boolean granted) {
-            calls.add("voteResponse term=" + term + " pre=" + preVote + " granted=" + granted);
+        public void onVoteResponse(String from, long term, boolean preVote, boolean granted, long round) {
+            calls.add("voteResponse term=" + term + " pre=" + preVote + " granted=" + granted + " round=" + round);
         }
 
         @Override

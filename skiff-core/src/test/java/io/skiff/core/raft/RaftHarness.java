@@ -384,6 +384,20 @@ final class RaftHarness {
         }
     }
 
+    /** Encodes one frame as {@code from} would, for a test that sends what no core of the harness would. */
+    @FunctionalInterface
+    interface FrameWriter {
+        int write(FrameEncoder encoder, org.agrona.MutableDirectBuffer buffer);
+    }
+
+    /** Puts a frame written as {@code from} would into the network, as if {@code from} had sent it. */
+    void inject(NodeAddress from, NodeAddress to, FrameWriter writer) {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64 * 1024]);
+        final int length = writer.write(new FrameEncoder(FrameHeader.clusterIdHash(CLUSTER), from.toString()),
+            buffer);
+        network.add(new Frame(from, to, java.util.Arrays.copyOf(buffer.byteArray(), length)));
+    }
+
     /** Makes a node's loop stop running: frames for it pile up until {@link #resume}. */
     void stall(Node node) {
         node.stalled = true;

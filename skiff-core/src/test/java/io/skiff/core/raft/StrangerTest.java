@@ -220,7 +220,7 @@ class StrangerTest {
         assertThat(candidate.core.role()).isEqualTo(Role.PRE_CANDIDATE);
         for (String name : List.of("/mem/s8", "/mem/s9")) {
             assertThat(decode(candidate, NodeAddress.parse(name), (encoder, frame) -> encoder.voteResponse(frame, 0,
-                true, candidate.core.term() + 1, true))).isEqualTo(FrameDecoder.OK);
+                true, candidate.core.term() + 1, true, candidate.core.electionRound()))).isEqualTo(FrameDecoder.OK);
             candidate.process();
         }
         assertThat(candidate.core.role()).isEqualTo(Role.PRE_CANDIDATE);

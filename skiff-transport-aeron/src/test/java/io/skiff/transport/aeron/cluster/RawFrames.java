@@ -31,8 +31,8 @@ final class RawFrames {
     static final int PRE_VOTE_REQUEST = 7;
     static final int READ_INDEX_REQUEST = 12;
     static final int PEERS_REQUEST = 14;
-    /** RequestVote and PreVote bodies: lastIndex(8) lastTerm(8) flags(1). */
-    static final int VOTE_BODY_LENGTH = 17;
+    /** RequestVote and PreVote bodies: lastIndex(8) lastTerm(8) flags(1) round(8). */
+    static final int VOTE_BODY_LENGTH = 25;
     /** AppendEntries body before its entries: prevIndex(8) prevTerm(8) commit(8) count(4). */
     static final int APPEND_FIXED_LENGTH = 28;
 
