@@ -39,6 +39,8 @@ public final class RaftCore implements MessageHandler<Peer> {
     public static final long NOT_LEADER = -1;
 
     private static final byte[] EMPTY = new byte[0];
+    /** Requests to the leader awaiting an answer that are remembered at most; far more than are ever in flight. */
+    private static final int MAX_ASKS = 4096;
 
     private final NodeAddress self;
     private final CoreConfig config;
@@ -89,6 +91,11 @@ public final class RaftCore implements MessageHandler<Peer> {
     private long readSeq;
     private long readRoundSentNs;
     private final ReadQueue reads = new ReadQueue();
+    /** Requests sent to a leader and not yet answered: whom they went to, and in which term. */
+    private final org.agrona.collections.Long2ObjectHashMap<Peer> askedPeers =
+        new org.agrona.collections.Long2ObjectHashMap<>();
+    private final org.agrona.collections.Long2LongHashMap askedTerms = new org.agrona.collections.Long2LongHashMap(
+        Long.MAX_VALUE);
     private final EnumSet<DeliberateBug> bugs = EnumSet.noneOf(DeliberateBug.class);
     private boolean selfGranted;
     /**
@@ -480,6 +487,7 @@ public final class RaftCore implements MessageHandler<Peer> {
         if (role == Role.LEADER) {
             enqueueRead(requestId, null);
         } else if (null != leaderPeer) {
+            ask(requestId);
             send(leaderPeer, encoder.readIndexRequest(outbox.buffer(), outbox.position(), term, requestId), false);
         } else {
             listener.onReadIndex(requestId, -1, false);
@@ -495,6 +503,7 @@ public final class RaftCore implements MessageHandler<Peer> {
         if (role == Role.LEADER || null == leaderPeer) {
             return false;
         }
+        ask(requestId);
         send(leaderPeer, encoder.peersRequest(outbox.buffer(), outbox.position(), term, requestId), false);
         return true;
     }
@@ -600,6 +609,7 @@ public final class RaftCore implements MessageHandler<Peer> {
         if (role == Role.LEADER) {
             changeMembership(requestId, operation, target, null, deadlineNs);
         } else if (null != leaderPeer) {
+            ask(requestId);
             send(leaderPeer, encoder.membershipRequest(outbox.buffer(), outbox.position(), term, requestId,
                 operation, target.toString().getBytes(StandardCharsets.US_ASCII)), false);
         } else {
@@ -807,6 +817,9 @@ public final class RaftCore implements MessageHandler<Peer> {
     public void onMembershipResponse(Peer from, long messageTerm, long requestId, int status, DirectBuffer buffer,
         int messageOffset, int messageLength) {
         from.lastReceivedNs = nowNs;
+        if (!answers(from, messageTerm, requestId)) {
+            return;
+        }
         final byte[] message = new byte[messageLength];
         buffer.getBytes(messageOffset, message);
         listener.onMembershipResult(requestId, status, new String(message, StandardCharsets.UTF_8));
@@ -1098,7 +1111,9 @@ public final class RaftCore implements MessageHandler<Peer> {
     @Override
     public void onReadIndexResponse(Peer from, long messageTerm, long requestId, long readIndex, boolean success) {
         from.lastReceivedNs = nowNs;
-        listener.onReadIndex(requestId, readIndex, success);
+        if (answers(from, messageTerm, requestId)) {
+            listener.onReadIndex(requestId, readIndex, success);
+        }
     }
 
     @Override
@@ -1142,7 +1157,9 @@ public final class RaftCore implements MessageHandler<Peer> {
     public void onPeersResponse(Peer from, long messageTerm, long requestId, DirectBuffer buffer, int offset,
         int count) {
         from.lastReceivedNs = nowNs;
-        listener.onPeers(requestId, buffer, offset, count);
+        if (answers(from, messageTerm, requestId)) {
+            listener.onPeers(requestId, buffer, offset, count);
+        }
     }
 
     @Override
@@ -1202,6 +1219,31 @@ public final class RaftCore implements MessageHandler<Peer> {
             from.snapshotOffset = Math.max(0, nextOffset);
             progress.probeSent = false;
         }
+    }
+
+    /** Remembers whom a request goes to and in which term, to accept its answer from that node only. */
+    private void ask(long requestId) {
+        if (askedPeers.size() >= MAX_ASKS) {
+            // Requests never answered (lost, or their sender gave up) must not accumulate; answers to the ones
+            // forgotten are dropped and the runtime asks again.
+            askedPeers.clear();
+            askedTerms.clear();
+        }
+        askedPeers.put(requestId, leaderPeer);
+        askedTerms.put(requestId, term);
+    }
+
+    /**
+     * @return whether an answer comes from the node its request went to, in that request's term or a later one;
+     * the request is then settled. Anything else (an answer for another request with the same id) is dropped.
+     */
+    private boolean answers(Peer from, long messageTerm, long requestId) {
+        if (askedPeers.get(requestId) != from || messageTerm < askedTerms.get(requestId)) {
+            return false;
+        }
+        askedPeers.remove(requestId);
+        askedTerms.remove(requestId);
+        return true;
     }
 
     /** A response from a later term deposes this node; one from an earlier term is stale. */

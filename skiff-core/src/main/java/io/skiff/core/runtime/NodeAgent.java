@@ -103,9 +103,13 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
     private long nowNs;
     private long applied;
     private long snapshotIndex;
-    private long nextReadBatch = 1;
-    private long nextPeersRequest = 1;
-    private long nextMembershipRequest = 1;
+    /*
+     * Request ids start from a base drawn from this run's random client id, each kind in its own range: an answer to
+     * a request of an earlier run of this node, arriving late, then never matches a request of this one.
+     */
+    private long nextReadBatch;
+    private long nextPeersRequest;
+    private long nextMembershipRequest;
     private long nextDeadlineCheckNs;
     private boolean closed;
     private volatile RuntimeException failure;
@@ -130,6 +134,10 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
         this.stateMachine = stateMachine;
         this.events = events;
         this.clientId = clientId;
+        final long requestBase = (clientId >>> 4) + 1;
+        this.nextReadBatch = requestBase;
+        this.nextPeersRequest = requestBase + (1L << 60);
+        this.nextMembershipRequest = requestBase + (2L << 60);
         this.clusterId = options.clusterId();
         this.retryTimeoutNs = options.clientRetryRpcTimeout().toNanos();
         this.rpcTimeoutNs = options.rpcTimeout().toNanos();

@@ -126,6 +126,11 @@ public final class SimNetwork implements TransportProvider {
         return dropped;
     }
 
+    /** @return a node's endpoint (its latest incarnation's), or {@code null}. */
+    SimTransport endpoint(NodeAddress address) {
+        return endpoints.get(address);
+    }
+
     boolean isCut(NodeAddress from, NodeAddress to) {
         return cuts.contains(List.of(from, to));
     }
