@@ -119,6 +119,36 @@ public final class SkiffProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** @return the process id: the JVM's, since the launcher script {@code exec}s java. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Freezes the process with SIGSTOP, as a long GC pause, a frozen VM or container would. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a paused process run again with SIGCONT. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            final Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid()))
+                .redirectErrorStream(true).start();
+            if (!kill.waitFor(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill -" + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** Kills the process with SIGKILL, as {@code kill -9}, and waits until it is gone. */
     public void kill() {
         process.destroyForcibly();
@@ -150,6 +180,7 @@ public final class SkiffProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the process if it still runs; a paused one too, since SIGKILL ends a stopped process. */
     @Override
     public void close() {
         if (process.isAlive()) {

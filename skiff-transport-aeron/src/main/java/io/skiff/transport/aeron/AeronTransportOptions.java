@@ -17,8 +17,9 @@ import java.util.Optional;
  * names the option and value.
  *
  * <p>Which settings reach the media driver: the term length, MTU and linger are set per publication (in its channel),
- * so nodes of one process may differ in them. The idle strategy is the embedded driver's, and the driver is shared
- * by the nodes of a process that use the same driver directory: the first node to start it chooses it.
+ * so nodes of one process may differ in them. The idle strategy and the liveness timeout are the embedded driver's,
+ * and the driver is shared by the nodes of a process that use the same driver directory: the first node to start it
+ * chooses them.
  */
 public final class AeronTransportOptions {
     /** Default {@link #termLength()}: 1 MiB, which allows frames up to 128 KiB (a term holds 8 such frames). */
@@ -41,6 +42,12 @@ public final class AeronTransportOptions {
     public static final int DEFAULT_STREAM_ID = 1;
     /** Default {@link #idleStrategy()}: back off, never spin (see {@link AeronIdleStrategy}). */
     public static final AeronIdleStrategy DEFAULT_IDLE_STRATEGY = AeronIdleStrategy.BACKOFF;
+    /** Default {@link #livenessTimeout()}: Aeron's own, 10 s. */
+    public static final Duration DEFAULT_LIVENESS_TIMEOUT = Duration.ofSeconds(10);
+    /** Shortest {@link #livenessTimeout()}: a few of the Aeron client's 0.5 s keepalives must fit in it. */
+    public static final Duration MIN_LIVENESS_TIMEOUT = Duration.ofSeconds(2);
+    /** Longest {@link #livenessTimeout()}. */
+    public static final Duration MAX_LIVENESS_TIMEOUT = Duration.ofHours(1);
 
     private static final AeronTransportOptions DEFAULTS = new Builder().build();
 
@@ -51,6 +58,7 @@ public final class AeronTransportOptions {
     private final AeronIdleStrategy idleStrategy;
     private final Duration publicationLinger;
     private final int streamId;
+    private final Duration livenessTimeout;
 
     private AeronTransportOptions(Builder b) {
         embeddedDriver = b.embeddedDriver;
@@ -60,6 +68,7 @@ public final class AeronTransportOptions {
         idleStrategy = b.idleStrategy;
         publicationLinger = b.publicationLinger;
         streamId = b.streamId;
+        livenessTimeout = b.livenessTimeout;
     }
 
     /** @return options with every default: an embedded driver in a fresh per-process directory. */
@@ -142,6 +151,19 @@ public final class AeronTransportOptions {
         return streamId;
     }
 
+    /**
+     * How long the media driver keeps a silent Aeron client, and the client a silent driver, before giving up on it
+     * (Aeron's client liveness and driver timeouts); the embedded driver also keeps a publication blocked by a
+     * client that stopped for 1.5 times as long. A node that stops for longer (a GC pause, a frozen VM or container,
+     * SIGSTOP) loses its Aeron client, which the transport then rebuilds. Only the embedded driver's side is set
+     * here; an external driver has its own ({@code aeron.client.liveness.timeout}).
+     *
+     * @return the timeout.
+     */
+    public Duration livenessTimeout() {
+        return livenessTimeout;
+    }
+
     @Override
     public boolean equals(Object other) {
         if (this == other) {
@@ -154,20 +176,21 @@ public final class AeronTransportOptions {
         return embeddedDriver == that.embeddedDriver && termLength == that.termLength && mtu == that.mtu
             && streamId == that.streamId && idleStrategy == that.idleStrategy
             && Objects.equals(driverDirectory, that.driverDirectory)
-            && publicationLinger.equals(that.publicationLinger);
+            && publicationLinger.equals(that.publicationLinger) && livenessTimeout.equals(that.livenessTimeout);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(
-            embeddedDriver, driverDirectory, termLength, mtu, idleStrategy, publicationLinger, streamId);
+            embeddedDriver, driverDirectory, termLength, mtu, idleStrategy, publicationLinger, streamId, livenessTimeout);
     }
 
     @Override
     public String toString() {
         return "AeronTransportOptions{embeddedDriver=" + embeddedDriver + ", driverDirectory=" + driverDirectory
             + ", termLength=" + termLength + ", mtu=" + mtu + ", idleStrategy=" + idleStrategy.optionName()
-            + ", publicationLinger=" + publicationLinger + ", streamId=" + streamId + "}";
+            + ", publicationLinger=" + publicationLinger + ", streamId=" + streamId + ", livenessTimeout="
+            + livenessTimeout + "}";
     }
 
     /** Mutable builder of {@link AeronTransportOptions}; setters validate their argument, {@link #build()} the rest. */
@@ -179,6 +202,7 @@ public final class AeronTransportOptions {
         private AeronIdleStrategy idleStrategy = DEFAULT_IDLE_STRATEGY;
         private Duration publicationLinger = DEFAULT_PUBLICATION_LINGER;
         private int streamId = DEFAULT_STREAM_ID;
+        private Duration livenessTimeout = DEFAULT_LIVENESS_TIMEOUT;
 
         private Builder() {
         }
@@ -191,6 +215,7 @@ public final class AeronTransportOptions {
             idleStrategy = o.idleStrategy;
             publicationLinger = o.publicationLinger;
             streamId = o.streamId;
+            livenessTimeout = o.livenessTimeout;
         }
 
         /**
@@ -309,6 +334,22 @@ public final class AeronTransportOptions {
          */
         public Builder streamId(int id) {
             streamId = id;
+            return this;
+        }
+
+        /**
+         * Sets how long a silent Aeron client or media driver is kept (see {@link #livenessTimeout()}).
+         *
+         * @param timeout from {@link #MIN_LIVENESS_TIMEOUT} (2 s) to {@link #MAX_LIVENESS_TIMEOUT} (1 h).
+         * @return this builder.
+         */
+        public Builder livenessTimeout(Duration timeout) {
+            if (null == timeout || timeout.compareTo(MIN_LIVENESS_TIMEOUT) < 0
+                || timeout.compareTo(MAX_LIVENESS_TIMEOUT) > 0) {
+                throw new InvalidOptionsException("livenessTimeout " + timeout + " is invalid: expected a duration "
+                    + "from " + MIN_LIVENESS_TIMEOUT + " to " + MAX_LIVENESS_TIMEOUT);
+            }
+            livenessTimeout = timeout;
             return this;
         }
 

@@ -21,6 +21,19 @@ class AeronTransportOptionsTest {
         assertThat(options.mtu()).isEqualTo(1408);
         assertThat(options.idleStrategy()).isEqualTo(AeronIdleStrategy.BACKOFF);
         assertThat(options.publicationLinger()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(options.livenessTimeout()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aLivenessTimeoutOutsideTheRangeIsRefusedNamingIt() {
+        assertThatThrownBy(() -> AeronTransportOptions.builder().livenessTimeout(Duration.ofSeconds(1)))
+            .isInstanceOf(InvalidOptionsException.class)
+            .hasMessage("livenessTimeout PT1S is invalid: expected a duration from PT2S to PT1H");
+        assertThatThrownBy(() -> AeronTransportOptions.builder().livenessTimeout(null))
+            .isInstanceOf(InvalidOptionsException.class)
+            .hasMessageStartingWith("livenessTimeout null is invalid");
+        assertThat(AeronTransportOptions.builder().livenessTimeout(Duration.ofHours(1)).build().livenessTimeout())
+            .isEqualTo(Duration.ofHours(1));
     }
 
     @Test
@@ -116,6 +129,7 @@ class AeronTransportOptionsTest {
         final AeronTransportOptions options = AeronTransportOptions.builder()
             .termLength(256 * 1024).mtu(8192).idleStrategy(AeronIdleStrategy.SLEEP)
             .publicationLinger(Duration.ofMillis(200)).streamId(7).driverDirectory(Path.of("/tmp/x"))
+            .livenessTimeout(Duration.ofSeconds(20))
             .build();
 
         assertThat(options.toBuilder().build()).isEqualTo(options).hasSameHashCodeAs(options);

@@ -25,6 +25,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,8 +39,16 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Threads.</b> The Aeron client runs in invoker mode: its conductor's duty cycle (driver responses, keepalives,
  * image changes) runs inside {@link #poll}, so the transport adds no thread of its own and every callback happens on
  * the node's loop. The price is that the loop must poll regularly: a loop that stops polling for longer than the
- * driver's client liveness timeout (10 s) loses its client, after which sends return {@link SendResult#CLOSED}.
- * {@link #close()} unmaps the buffers {@link #poll} reads, so it must not run while another thread polls.
+ * liveness timeout (a GC pause, a frozen VM, SIGSTOP) loses its client, and so does every transport of a process
+ * whose driver stopped or timed out.
+ *
+ * <p><b>Healing.</b> A lost client is rebuilt by {@link #poll}: the dead client is dropped (the driver frees what it
+ * held once it times the client out), the embedded driver is restarted if its thread stopped, and a new client
+ * subscribes again and asks for a new publication to every peer, reporting each peer disconnected meanwhile. A
+ * failed attempt is tried again every second; when none succeeds within {@link #RECOVERY_TIMEOUTS} liveness
+ * timeouts (the driver cannot be started or reached), {@link #poll} throws, which stops the node with that message rather than leave it
+ * running without a network. {@link #close()} unmaps the buffers {@link #poll} reads, so it must not run while
+ * another thread polls.
  *
  * <p><b>Sending.</b> {@link #send} offers the frame to the peer's publication once and maps the outcome; it never
  * blocks and never loops, except that Aeron's ADMIN_ACTION (a term rotation, after which an offer succeeds) is tried
@@ -58,6 +67,11 @@ public final class AeronTransport implements Transport {
     static final long RETRY_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     /** Initial size of a session's reassembly buffer; it grows to the longest frame seen. */
     static final int REASSEMBLY_BUFFER_LENGTH = 128 * 1024;
+    /**
+     * How many liveness timeouts a lost Aeron client may take to rebuild before the transport gives up and stops the
+     * node (30 s by default): time for a supervisor to restart an external driver.
+     */
+    static final int RECOVERY_TIMEOUTS = 3;
 
     private final NodeAddress localAddress;
     private final String localEndpoint;
@@ -68,16 +82,19 @@ public final class AeronTransport implements Transport {
     private final int maxFrameLength;
     private final FrameViews views;
     private final FragmentAssembler assembler;
-    private final Aeron aeron;
-    private final AgentInvoker clientConductor;
-    private final Subscription subscription;
+    private Aeron aeron;
+    private AgentInvoker clientConductor;
+    private Subscription subscription;
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(0, 0);
     private final Map<NodeAddress, PeerLink> linkByPeer = new HashMap<>();
     private final List<PeerLink> links = new ArrayList<>();
     private final AeronTransportCounters counters = new AeronTransportCounters();
     private FrameHandler handler;
     private int framesDelivered;
-    private boolean clientLossReported;
+    /** When the client was found lost, in {@link System#nanoTime()} units; 0 while it works. */
+    private long clientLostAtNs;
+    private long nextRecoveryAttemptNs;
+    private boolean recoveryFailureReported;
     private volatile boolean closed;
 
     private AeronTransport(
@@ -92,30 +109,35 @@ public final class AeronTransport implements Transport {
         this.assembler = new FragmentAssembler(
             this::onFrame, Math.min(maxFrameLength, REASSEMBLY_BUFFER_LENGTH), true);
 
+        this.driverDirectory = null != sharedDriver ? sharedDriver.directory()
+            : options.driverDirectory().orElseGet(() -> Path.of(new Aeron.Context().aeronDirectoryName()));
+        connectClient();
+    }
+
+    /** Connects a new Aeron client to the driver and subscribes on the node's endpoint; blocks until it answers. */
+    private void connectClient() {
         final Aeron.Context clientContext = new Aeron.Context()
             .clientName("skiff " + localAddress)
+            .aeronDirectoryName(driverDirectory.toString())
+            .driverTimeoutMs(options.livenessTimeout().toMillis())
             .useConductorAgentInvoker(true)
             .unavailableImageHandler(this::onImageUnavailable)
-            .errorHandler(error -> listener.onWarning("Aeron client of " + localAddress + ": " + error, error));
-        if (null != sharedDriver) {
-            clientContext.aeronDirectoryName(sharedDriver.directory().toString());
-        } else {
-            options.driverDirectory().ifPresent(directory -> clientContext.aeronDirectoryName(directory.toString()));
-        }
-        this.driverDirectory = Path.of(clientContext.aeronDirectoryName());
+            .errorHandler(this::onClientError);
+        final Aeron client;
         try {
-            this.aeron = Aeron.connect(clientContext);
+            client = Aeron.connect(clientContext);
         } catch (RuntimeException e) {
             throw new SkiffException("cannot connect " + localAddress + " to the Aeron media driver in "
                 + driverDirectory + (null == sharedDriver ? " (external driver: is it running?)" : "") + ": " + e, e);
         }
-        this.clientConductor = aeron.conductorAgentInvoker();
         try {
-            this.subscription = aeron.addSubscription("aeron:udp?endpoint=" + localEndpoint, options.streamId());
+            subscription = client.addSubscription("aeron:udp?endpoint=" + localEndpoint, options.streamId());
         } catch (RuntimeException e) {
-            CloseHelper.quietClose(aeron);
+            CloseHelper.quietClose(client);
             throw new SkiffException("cannot listen on " + localAddress + ": " + e.getMessage(), e);
         }
+        aeron = client;
+        clientConductor = client.conductorAgentInvoker();
     }
 
     /**
@@ -164,8 +186,9 @@ public final class AeronTransport implements Transport {
      * <p>Aeron's outcomes map as: a new position to {@code SENT}; NOT_CONNECTED, and a peer whose publication is not
      * created yet, to {@code NOT_CONNECTED}; BACK_PRESSURED, and ADMIN_ACTION twice in a row, to
      * {@code BACK_PRESSURED}; MAX_POSITION_EXCEEDED (after 2^31 terms: petabytes with the default term) to
-     * {@code NOT_CONNECTED}, with the publication replaced by a fresh one; CLOSED to {@code CLOSED} when the client
-     * is gone, else like MAX_POSITION_EXCEEDED.
+     * {@code NOT_CONNECTED}, with the publication replaced by a fresh one; CLOSED like MAX_POSITION_EXCEEDED, or when
+     * the client is gone, to {@code NOT_CONNECTED} while {@link #poll} rebuilds it. {@code CLOSED} only once this
+     * transport is closed.
      */
     @Override
     public SendResult send(NodeAddress peer, ByteBuffer frame) {
@@ -174,9 +197,14 @@ public final class AeronTransport implements Transport {
             throw new IllegalArgumentException("frame of " + length + " bytes to " + peer + " is longer than "
                 + "maxFrameLength " + maxFrameLength + " (termLength " + options.termLength() + " / 8)");
         }
-        if (closed || isClientGone()) {
+        if (closed) {
             counters.onClosed();
             return SendResult.CLOSED;
+        }
+        if (0 != clientLostAtNs || isClientGone()) {
+            // Being rebuilt: like a peer not connected yet, which the node retries.
+            counters.onNotConnected();
+            return SendResult.NOT_CONNECTED;
         }
         final PeerLink link = linkByPeer.get(peer);
         final ExclusivePublication publication = null == link ? null : link.publication;
@@ -203,10 +231,15 @@ public final class AeronTransport implements Transport {
             return 0;
         }
         if (isClientGone()) {
-            reportClientLoss();
+            recoverClient();
             return 0;
         }
         clientConductor.invoke();
+        if (isClientGone()) {
+            // The conductor found the driver, or itself, timed out and closed the client.
+            recoverClient();
+            return 0;
+        }
         updateLinks();
         handler = frameHandler;
         framesDelivered = 0;
@@ -243,7 +276,10 @@ public final class AeronTransport implements Transport {
         final PeerLink link = new PeerLink(peer);
         linkByPeer.put(peer, link);
         links.add(link);
-        requestPublication(link, System.nanoTime());
+        if (0 == clientLostAtNs) {
+            // Else the rebuilt client asks for it.
+            requestPublication(link, System.nanoTime());
+        }
     }
 
     /**
@@ -281,12 +317,14 @@ public final class AeronTransport implements Transport {
             return;
         }
         closed = true;
-        for (PeerLink link : links) {
-            releasePublication(link);
+        if (!isClientGone()) {
+            for (PeerLink link : links) {
+                releasePublication(link);
+            }
+            CloseHelper.close(this::onCloseError, subscription);
         }
         links.clear();
         linkByPeer.clear();
-        CloseHelper.close(this::onCloseError, subscription);
         CloseHelper.close(this::onCloseError, aeron);
         if (null != sharedDriver) {
             sharedDriver.releaseEndpoint(localEndpoint);
@@ -299,9 +337,20 @@ public final class AeronTransport implements Transport {
         return counters;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Besides this transport's counters: {@code driverErrors}, the errors the embedded driver reported (shared by
+     * the nodes of a process), and {@code driverRestarts}.
+     */
     @Override
     public Map<String, Long> stats() {
-        return counters.asMap();
+        final Map<String, Long> stats = counters.asMap();
+        if (null != sharedDriver) {
+            stats.put("driverErrors", sharedDriver.errors());
+            stats.put("driverRestarts", sharedDriver.restarts());
+        }
+        return stats;
     }
 
     /** @return this node's own address, on whose endpoint it listens. */
@@ -330,6 +379,11 @@ public final class AeronTransport implements Transport {
     ExclusivePublication publicationOf(NodeAddress peer) {
         final PeerLink link = linkByPeer.get(peer);
         return null == link ? null : link.publication;
+    }
+
+    /** @return the embedded driver this transport shares, or {@code null} with an external one; for white-box tests. */
+    SharedMediaDriver sharedDriver() {
+        return sharedDriver;
     }
 
     @Override
@@ -361,10 +415,7 @@ public final class AeronTransport implements Transport {
         if (Publication.MAX_POSITION_EXCEEDED == result) {
             counters.onMaxPositionExceeded();
             replacePublication(link, "reached its maximum position");
-        } else if (isClientGone()) {
-            counters.onClosed();
-            return SendResult.CLOSED;
-        } else {
+        } else if (!isClientGone()) {
             replacePublication(link, "was closed by Aeron (result " + result + ")");
         }
         counters.onNotConnected();
@@ -471,12 +522,80 @@ public final class AeronTransport implements Transport {
         return aeron.isClosed() || clientConductor.isClosed();
     }
 
-    private void reportClientLoss() {
-        if (!clientLossReported) {
-            clientLossReported = true;
-            listener.onWarning("the Aeron client of " + localAddress + " was closed (did the node stop polling for "
-                + "longer than the driver's client liveness timeout?); sends now return CLOSED", null);
+    /**
+     * Drops a lost client, then tries (at most every {@link #RETRY_INTERVAL_NS}) to start the driver again if it
+     * stopped and to connect a new client; gives up with an exception after {@link #RECOVERY_TIMEOUTS} liveness
+     * timeouts.
+     */
+    private void recoverClient() {
+        final long nowNs = System.nanoTime();
+        if (0 == clientLostAtNs) {
+            clientLostAtNs = nowNs;
+            nextRecoveryAttemptNs = nowNs;
+            counters.onClientLost();
+            listener.onWarning("the Aeron client of " + localAddress + " was closed (the node stopped for longer "
+                + "than the liveness timeout of " + options.livenessTimeout().toMillis() + " ms, or the driver did); "
+                + "rebuilding it", null);
+            dropClient();
         }
+        if (nowNs - nextRecoveryAttemptNs < 0) {
+            return;
+        }
+        nextRecoveryAttemptNs = nowNs + RETRY_INTERVAL_NS;
+        try {
+            if (null != sharedDriver) {
+                sharedDriver.restartIfStopped(listener);
+            }
+            connectClient();
+        } catch (RuntimeException e) {
+            final Duration recoveryTimeout = options.livenessTimeout().multipliedBy(RECOVERY_TIMEOUTS);
+            if (System.nanoTime() - clientLostAtNs >= recoveryTimeout.toNanos()) {
+                throw new SkiffException("the Aeron client of " + localAddress + " was lost and could not be rebuilt "
+                    + "within " + recoveryTimeout.toSeconds() + " s; the node stops so that it can be restarted: "
+                    + e.getMessage(), e);
+            }
+            if (!recoveryFailureReported) {
+                recoveryFailureReported = true;
+                listener.onWarning("cannot rebuild the Aeron client of " + localAddress + " yet (retrying every "
+                    + "second): " + e.getMessage(), e);
+            }
+            return;
+        }
+        final long lostForMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - clientLostAtNs);
+        clientLostAtNs = 0;
+        recoveryFailureReported = false;
+        counters.onClientRebuilt();
+        listener.onWarning("the Aeron client of " + localAddress + " is rebuilt, " + lostForMs + " ms after it was "
+            + "found closed; reconnecting to " + links.size() + " peers", null);
+        final long now = System.nanoTime();
+        for (int i = 0; i < links.size(); i++) {
+            requestPublication(links.get(i), now);
+        }
+    }
+
+    /**
+     * Forgets everything the lost client held. Its publications and subscription are not closed one by one: a
+     * closed client cannot ask the driver, which frees them when it times the client out.
+     */
+    private void dropClient() {
+        CloseHelper.quietClose(aeron);
+        subscription = null;
+        for (int i = 0; i < links.size(); i++) {
+            final PeerLink link = links.get(i);
+            link.registrationId = PeerLink.NO_REGISTRATION;
+            link.publication = null;
+            link.failureReported = false;
+            if (link.reportedConnected) {
+                report(link, false);
+            }
+        }
+        assembler.clear();
+        views.clear();
+    }
+
+    private void onClientError(Throwable error) {
+        counters.onClientError();
+        listener.onWarning("Aeron client of " + localAddress + ": " + error, error);
     }
 
     private void onCloseError(Throwable error) {

@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What one {@link AeronTransport} did: sends by outcome, frames and bytes received, connection changes.
+ * What one {@link AeronTransport} did: sends by outcome, frames and bytes received, connection changes, and the
+ * losses and rebuilds of its Aeron client.
  *
  * <p>The node's loop is the only writer, so increments are a read and an ordered store (no atomic instruction on
  * the send path); any thread may read the counts, for example to fill the node's stats.
@@ -22,6 +23,9 @@ public final class AeronTransportCounters {
     private final AtomicLong bytesReceived = new AtomicLong();
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong disconnects = new AtomicLong();
+    private final AtomicLong clientErrors = new AtomicLong();
+    private final AtomicLong clientsLost = new AtomicLong();
+    private final AtomicLong clientsRebuilt = new AtomicLong();
 
     AeronTransportCounters() {
     }
@@ -81,6 +85,21 @@ public final class AeronTransportCounters {
         return disconnects.get();
     }
 
+    /** @return errors the Aeron client reported (each also a warning). */
+    public long clientErrors() {
+        return clientErrors.get();
+    }
+
+    /** @return times the Aeron client was found closed (after a pause longer than the liveness timeout, say). */
+    public long clientsLost() {
+        return clientsLost.get();
+    }
+
+    /** @return times a lost Aeron client was replaced by a working one. */
+    public long clientsRebuilt() {
+        return clientsRebuilt.get();
+    }
+
     void onSent(int length) {
         increment(framesSent, 1);
         increment(bytesSent, length);
@@ -119,6 +138,19 @@ public final class AeronTransportCounters {
         increment(disconnects, 1);
     }
 
+    void onClientLost() {
+        increment(clientsLost, 1);
+    }
+
+    void onClientRebuilt() {
+        increment(clientsRebuilt, 1);
+    }
+
+    void onClientError() {
+        // The only counter not written by the node's loop alone: a client error may come from a closing thread.
+        clientErrors.incrementAndGet();
+    }
+
     @Override
     public String toString() {
         return "AeronTransportCounters{framesSent=" + framesSent() + ", bytesSent=" + bytesSent()
@@ -126,7 +158,8 @@ public final class AeronTransportCounters {
             + ", adminActions=" + adminActions() + ", closed=" + closed()
             + ", maxPositionExceeded=" + maxPositionExceeded() + ", framesReceived=" + framesReceived()
             + ", bytesReceived=" + bytesReceived() + ", connects=" + connects() + ", disconnects=" + disconnects()
-            + "}";
+            + ", clientErrors=" + clientErrors() + ", clientsLost=" + clientsLost() + ", clientsRebuilt="
+            + clientsRebuilt() + "}";
     }
 
     private static void increment(AtomicLong counter, long delta) {
@@ -148,6 +181,9 @@ public final class AeronTransportCounters {
         map.put("bytesReceived", bytesReceived());
         map.put("connects", connects());
         map.put("disconnects", disconnects());
+        map.put("clientErrors", clientErrors());
+        map.put("clientsLost", clientsLost());
+        map.put("clientsRebuilt", clientsRebuilt());
         return map;
     }
 }

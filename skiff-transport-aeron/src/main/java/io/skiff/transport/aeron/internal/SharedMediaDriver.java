@@ -6,6 +6,7 @@ import io.skiff.SkiffException;
 import io.skiff.spi.TransportListener;
 import io.skiff.transport.aeron.AeronIdleStrategy;
 import io.skiff.transport.aeron.AeronTransportOptions;
+import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -21,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An embedded media driver shared by the transports of one process, counted by reference: the first transport to
@@ -34,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 final class SharedMediaDriver {
     /** Counters values buffer: 1 MiB is ample for a handful of nodes and keeps the CnC file small. */
     static final int COUNTERS_BUFFER_LENGTH = 1024 * 1024;
+    /** A flood of bad datagrams can make the driver report thousands of errors a second: warn at most this often. */
+    static final long WARNING_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
 
     private static final Map<Path, SharedMediaDriver> RUNNING = new HashMap<>();
     private static final String PREFIX = "skiff-aeron-";
@@ -42,24 +46,36 @@ final class SharedMediaDriver {
     private final Path directory;
     private final CopyOnWriteArrayList<TransportListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<String> claimedEndpoints = new HashSet<>();
-    private final MediaDriver driver;
+    private final AeronTransportOptions options;
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong restarts = new AtomicLong();
+    private MediaDriver driver;
+    private volatile Thread driverThread;
     private int references;
+    private long lastWarningNs;
+    private long errorsWarned;
 
     private SharedMediaDriver(Path key, Path directory, AeronTransportOptions options) {
         this.key = key;
         this.directory = directory;
+        this.options = options;
         // A fresh directory cannot hold anything worth keeping. A configured one might be a running driver's, so
         // Aeron is left to check that none is active there before it deletes the directory.
-        final boolean fresh = null == key;
+        this.driver = launch(null == key);
+    }
+
+    private MediaDriver launch(boolean deleteOnStart) {
+        final long livenessNs = options.livenessTimeout().toNanos();
         final MediaDriver.Context context = new MediaDriver.Context()
             .aeronDirectoryName(directory.toString())
             .threadingMode(ThreadingMode.SHARED)
+            .sharedThreadFactory(this::newDriverThread)
             .sharedIdleStrategy(idleStrategy(options.idleStrategy()))
             .sharedNetworkIdleStrategy(idleStrategy(options.idleStrategy()))
             .conductorIdleStrategy(idleStrategy(options.idleStrategy()))
             .senderIdleStrategy(idleStrategy(options.idleStrategy()))
             .receiverIdleStrategy(idleStrategy(options.idleStrategy()))
-            .dirDeleteOnStart(fresh)
+            .dirDeleteOnStart(deleteOnStart)
             .dirDeleteOnShutdown(true)
             .warnIfDirectoryExists(false)
             .termBufferSparseFile(true)
@@ -69,15 +85,25 @@ final class SharedMediaDriver {
             .ipcTermBufferLength(options.termLength())
             .mtuLength(options.mtu())
             .publicationLingerTimeoutNs(options.publicationLinger().toNanos())
+            // Aeron's defaults keep this ratio (10 s and 15 s), and it refuses an unblock timeout below the liveness.
+            .clientLivenessTimeoutNs(livenessNs)
+            .publicationUnblockTimeoutNs(livenessNs + livenessNs / 2)
+            .driverTimeoutMs(options.livenessTimeout().toMillis())
             .errorHandler(this::onError);
         try {
-            driver = MediaDriver.launch(context);
+            return MediaDriver.launch(context);
         } catch (RuntimeException e) {
             // Closing deletes the directory when dirDeleteOnShutdown is set: never a configured one that a running
             // driver may own (Aeron refuses to start there before it creates anything).
-            context.dirDeleteOnShutdown(fresh).close();
+            context.dirDeleteOnShutdown(deleteOnStart).close();
             throw new SkiffException("cannot start the embedded Aeron media driver in " + directory + ": " + e, e);
         }
+    }
+
+    private Thread newDriverThread(Runnable runner) {
+        final Thread thread = new Thread(runner);
+        driverThread = thread;
+        return thread;
     }
 
     /**
@@ -137,6 +163,46 @@ final class SharedMediaDriver {
         }
     }
 
+    /**
+     * Starts a new driver in the same directory when this one's thread has stopped (its agent was terminated), so
+     * that the transports that lost their client with it can connect again. Called by a transport that lost its
+     * client; a driver that runs is left alone.
+     *
+     * @param listener told that the driver is restarted.
+     * @throws SkiffException when the new driver cannot start.
+     */
+    void restartIfStopped(TransportListener listener) {
+        synchronized (RUNNING) {
+            final Thread thread = driverThread;
+            if (null == thread || thread.isAlive()) {
+                return;
+            }
+            listener.onWarning("the embedded Aeron media driver in " + directory + " stopped; starting a new one",
+                null);
+            CloseHelper.quietClose(driver);
+            // Our own driver is known to be gone, so its directory holds nothing worth keeping.
+            driver = launch(true);
+            restarts.incrementAndGet();
+        }
+    }
+
+    /** @return the errors the driver reported since it started (each also counted in its error log). */
+    long errors() {
+        return errors.get();
+    }
+
+    /** @return how many times the driver was restarted after its thread stopped. */
+    long restarts() {
+        return restarts.get();
+    }
+
+    /** @return the running driver, for white-box tests. */
+    MediaDriver mediaDriver() {
+        synchronized (RUNNING) {
+            return driver;
+        }
+    }
+
     /** @return the driver's directory, for the clients of this process to connect to. */
     Path directory() {
         return directory;
@@ -168,9 +234,19 @@ final class SharedMediaDriver {
         }
     }
 
-    private void onError(Throwable error) {
+    private synchronized void onError(Throwable error) {
+        final long total = errors.incrementAndGet();
+        final long nowNs = System.nanoTime();
+        if (total > 1 && nowNs - lastWarningNs < WARNING_INTERVAL_NS) {
+            return;
+        }
+        final long unreported = total - 1 - errorsWarned;
+        lastWarningNs = nowNs;
+        errorsWarned = total;
+        final String message = "embedded Aeron media driver in " + directory + ": " + error
+            + (unreported > 0 ? " (" + unreported + " more errors since the last warning, counted in driverErrors)" : "");
         for (TransportListener listener : listeners) {
-            listener.onWarning("embedded Aeron media driver in " + directory + ": " + error, error);
+            listener.onWarning(message, error);
         }
     }
 

@@ -1,0 +1,103 @@
+package io.skiff.cli.node;
+
+import io.skiff.cli.Await;
+import io.skiff.cli.Http;
+import io.skiff.cli.node.NodeCluster.Member;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 13's acceptance, on three {@code skiff node} processes with default options over UDP on 127.0.0.1: a node
+ * paused for longer than every Aeron timeout is back — following the cluster's leader,
+ * its applied index caught up with what was committed while it was away — within 5 s of the fault's end, and the
+ * process never ends up running without taking part.
+ *
+ * <p>CI uses the shortest pause that exceeds every timeout: 16 s (Aeron's defaults are a 10 s client and image
+ * liveness and a 15 s publication unblock timeout). The issue's 30 s version:
+ * {@code mvn -B -pl skiff-cli -am verify -Dtest=NodeHealingProcessTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dskiff.heal.pauseSeconds=30}; each test prints what it measured.
+ */
+class NodeHealingProcessTest {
+    /** The issue's bound on a node's return after a fault ends. */
+    private static final Duration BACK_WITHIN = Duration.ofSeconds(5);
+    private static final Duration PAUSE = Duration.ofSeconds(Long.getLong("skiff.heal.pauseSeconds", 16));
+    private static final int WRITES_DURING_FAULT = 20;
+
+    @TempDir
+    Path directory;
+
+    private NodeCluster cluster;
+
+    @AfterEach
+    void killAll() {
+        if (null != cluster) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aLeaderPausedLongerThanEveryAeronTimeoutFollowsAgainWithinFiveSecondsOfResuming() {
+        cluster = new NodeCluster(directory, 3);
+        cluster.startAll();
+        final Member target = cluster.awaitLeader(cluster.members());
+        final List<Member> others = cluster.others(target);
+
+        final long pauseEndsNs = System.nanoTime() + PAUSE.toNanos();
+        cluster.process(target).pause();
+        writeThrough(others);
+        Await.value("the pause of " + PAUSE.toSeconds() + " s to end", System::nanoTime,
+            now -> now - pauseEndsNs >= 0);
+        cluster.process(target).resume();
+        final long resumedNs = System.nanoTime();
+
+        final long backMs = awaitBack(target, others, resumedNs);
+        System.out.printf("issue 13: the leader paused %d s (SIGSTOP) followed the new leader with its applied index "
+            + "caught up %d ms after SIGCONT%n", PAUSE.toSeconds(), backMs);
+        assertThat(backMs).as("ms from SIGCONT until the node follows, caught up").isLessThanOrEqualTo(
+            BACK_WITHIN.toMillis());
+        assertThat(NodeCluster.metric(target, "skiff_transport_clients_rebuilt_total")).isPositive();
+    }
+
+    /** Writes through whichever of the members answers, so that the cluster moves on while a node is away. */
+    private static void writeThrough(List<Member> members) {
+        for (int i = 0; i < WRITES_DURING_FAULT; i++) {
+            final String key = "/kv/during-fault-" + i;
+            final String value = "v" + i;
+            Await.value("a write of " + key, () -> {
+                for (Member member : members) {
+                    if (Http.put(member.url() + key, value).status() == 204) {
+                        return true;
+                    }
+                }
+                return false;
+            }, written -> written);
+        }
+    }
+
+    /**
+     * @return ms from the fault's end until the target reports the leader that the others follow and has applied
+     * everything they had committed when the fault ended.
+     */
+    private long awaitBack(Member target, List<Member> others, long faultEndedNs) {
+        final Member leader = cluster.awaitLeader(others);
+        final long committed = number(NodeCluster.status(leader), "commitIndex");
+        Await.value(target.address() + " to follow " + leader.address() + " with index " + committed + " applied",
+            () -> NodeCluster.status(target),
+            status -> leader.address().equals(status.get("leader")) && number(status, "appliedIndex") >= committed);
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultEndedNs);
+    }
+
+    private static long number(Map<?, ?> status, String field) {
+        return ((Number)status.get(field)).longValue();
+    }
+
+}
