@@ -341,7 +341,8 @@ public final class AeronTransport implements Transport {
      * {@inheritDoc}
      *
      * <p>Besides this transport's counters: {@code driverErrors}, the errors the embedded driver reported (shared by
-     * the nodes of a process), and {@code driverRestarts}.
+     * the nodes of a process), {@code driverRestarts}, and {@code setupsRefused}, the Aeron SETUP frames that the
+     * driver's guard dropped (see {@link GuardedReceiveChannelEndpoint}).
      */
     @Override
     public Map<String, Long> stats() {
@@ -349,6 +350,7 @@ public final class AeronTransport implements Transport {
         if (null != sharedDriver) {
             stats.put("driverErrors", sharedDriver.errors());
             stats.put("driverRestarts", sharedDriver.restarts());
+            stats.put("setupsRefused", sharedDriver.setupsRefused());
         }
         return stats;
     }

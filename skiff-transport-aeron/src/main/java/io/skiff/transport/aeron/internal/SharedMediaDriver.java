@@ -31,11 +31,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Drivers are keyed by the configured directory; transports without one share a driver in a fresh directory
  * named after the process id and a random suffix, so that two processes (or two test runs) never meet in one.
  * The settings suit small machines: one driver thread for conductor, sender and receiver (SHARED), an idle
- * strategy that backs off by default, sparse term files and a 1 MiB counters buffer.
+ * strategy that backs off by default, sparse term files and a 1 MiB counters buffer. What senders on the network can
+ * make the driver allocate is bounded by {@link GuardedReceiveChannelEndpoint} and {@link #STREAM_SESSION_LIMIT}.
  */
 final class SharedMediaDriver {
     /** Counters values buffer: 1 MiB is ample for a handful of nodes and keeps the CnC file small. */
     static final int COUNTERS_BUFFER_LENGTH = 1024 * 1024;
+    /**
+     * Images (sessions) one endpoint's stream may have at once, whoever sends: with
+     * {@link GuardedReceiveChannelEndpoint}'s bound per source address, it bounds what senders with many (spoofed)
+     * addresses can make the driver allocate: three counters and one log per image.
+     */
+    static final int STREAM_SESSION_LIMIT = 256;
     /** A flood of bad datagrams can make the driver report thousands of errors a second: warn at most this often. */
     static final long WARNING_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
 
@@ -49,6 +56,7 @@ final class SharedMediaDriver {
     private final AeronTransportOptions options;
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong restarts = new AtomicLong();
+    private final AtomicLong setupsRefused = new AtomicLong();
     private MediaDriver driver;
     private volatile Thread driverThread;
     private int references;
@@ -89,6 +97,10 @@ final class SharedMediaDriver {
             .clientLivenessTimeoutNs(livenessNs)
             .publicationUnblockTimeoutNs(livenessNs + livenessNs / 2)
             .driverTimeoutMs(options.livenessTimeout().toMillis())
+            .receiveChannelEndpointSupplier((channel, dispatcher, status, driverContext) ->
+                new GuardedReceiveChannelEndpoint(channel, dispatcher, status, driverContext, options.termLength(),
+                    setupsRefused))
+            .streamSessionLimit(STREAM_SESSION_LIMIT)
             .errorHandler(this::onError);
         try {
             return MediaDriver.launch(context);
@@ -189,6 +201,11 @@ final class SharedMediaDriver {
     /** @return the errors the driver reported since it started (each also counted in its error log). */
     long errors() {
         return errors.get();
+    }
+
+    /** @return SETUP frames refused by {@link GuardedReceiveChannelEndpoint}: invalid, or over a bound. */
+    long setupsRefused() {
+        return setupsRefused.get();
     }
 
     /** @return how many times the driver was restarted after its thread stopped. */
