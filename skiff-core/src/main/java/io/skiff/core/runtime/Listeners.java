@@ -6,9 +6,22 @@ import io.skiff.SkiffEvent;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-/** Typed event listeners of one node; a failing listener is reported and never stops the others. */
+/**
+ * Typed event listeners of one node; a failing listener is reported and never stops the others. The report goes to
+ * {@link System.Logger} (a library does not own the process's standard error), which the application routes where
+ * its other logs go.
+ */
 public final class Listeners {
     private final CopyOnWriteArrayList<Subscription<?>> subscriptions = new CopyOnWriteArrayList<>();
+    private final System.Logger logger;
+
+    public Listeners() {
+        this(System.getLogger(Listeners.class.getName()));
+    }
+
+    Listeners(System.Logger logger) {
+        this.logger = logger;
+    }
 
     public <E extends SkiffEvent> Registration add(Class<E> type, Consumer<? super E> listener) {
         final Subscription<E> subscription = new Subscription<>(type, listener);
@@ -22,8 +35,8 @@ public final class Listeners {
             try {
                 subscription.accept(event);
             } catch (RuntimeException e) {
-                System.err.println("skiff: listener for " + subscription.type.getSimpleName() + " failed on "
-                    + event + ": " + e);
+                logger.log(System.Logger.Level.WARNING, () -> "listener for " + subscription.type.getSimpleName()
+                    + " failed on " + event, e);
             }
         }
     }
