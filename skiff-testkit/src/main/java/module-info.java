@@ -8,8 +8,9 @@ module io.skiff.testkit {
     requires transitive io.skiff;
     requires io.skiff.core;
     requires org.agrona;
-    requires org.junit.jupiter.api;
-    requires org.assertj.core;
+    // Only SkiffExtension and the contract tests use them, and users' builds bring their own versions.
+    requires static org.junit.jupiter.api;
+    requires static org.assertj.core;
 
     exports io.skiff.testkit;
     exports io.skiff.testkit.spi;

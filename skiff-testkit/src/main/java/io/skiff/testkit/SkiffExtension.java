@@ -1,11 +1,13 @@
 package io.skiff.testkit;
 
 import io.skiff.testkit.sim.Simulation;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.opentest4j.TestAbortedException;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -18,10 +20,15 @@ import java.lang.annotation.Target;
  * <ul>
  *   <li>A {@link Simulation} parameter is a fresh simulated cluster (3 nodes, or {@link Nodes} of them), not yet
  *   started. Its seed is {@code -Dskiff.seed} if set, else {@link Seed} on the test, else derived from the test's
- *   name; a failing test's message gains the seed and the flag that replays it.</li>
+ *   name. When the test fails after its simulation has run, the failure's message gains the seed and the flag that
+ *   replays it; set-up errors, aborted tests (assumptions) and failures before the simulation ran are left as they
+ *   are, since no seed replays them.</li>
  *   <li>A {@link LocalCluster} parameter is a started real-time cluster (3 nodes, or {@link Nodes}), closed after
  *   the test.</li>
  * </ul>
+ *
+ * <p>It uses only extension API that JUnit Jupiter 5.10 already has, and closes what it made itself after each test
+ * rather than through the store's close hooks (whose interface changed in 5.13), so it runs on 5.10 and later.
  *
  * <pre>{@code
  * @ExtendWith(SkiffExtension.class)
@@ -31,7 +38,7 @@ import java.lang.annotation.Target;
  * }
  * }</pre>
  */
-public final class SkiffExtension implements ParameterResolver, TestExecutionExceptionHandler {
+public final class SkiffExtension implements ParameterResolver, TestExecutionExceptionHandler, AfterEachCallback {
     /** Cluster size of a resolved parameter. */
     @Target(ElementType.PARAMETER)
     @Retention(RetentionPolicy.RUNTIME)
@@ -47,6 +54,7 @@ public final class SkiffExtension implements ParameterResolver, TestExecutionExc
     }
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SkiffExtension.class);
+    private static final String SIMULATION = "simulation";
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -59,23 +67,39 @@ public final class SkiffExtension implements ParameterResolver, TestExecutionExc
         final int nodes = parameter.findAnnotation(Nodes.class).map(Nodes::value).orElse(3);
         if (parameter.getParameter().getType() == LocalCluster.class) {
             final LocalCluster cluster = LocalCluster.start(nodes);
-            context.getStore(NAMESPACE).put(parameter.getIndex(), (ExtensionContext.Store.CloseableResource)
-                cluster::close);
+            context.getStore(NAMESPACE).put(parameter.getIndex(), cluster);
             return cluster;
         }
-        final long seed = seed(context);
-        context.getStore(NAMESPACE).put("seed", seed);
+        final Simulation simulation;
         try {
-            return Simulation.builder().seed(seed).nodes(nodes).build();
+            simulation = Simulation.builder().seed(seed(context)).nodes(nodes).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterResolutionException("cannot build the simulation: " + e.getMessage(), e);
+        }
+        context.getStore(NAMESPACE).put(SIMULATION, simulation);
+        return simulation;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        final ExtensionContext.Store store = context.getStore(NAMESPACE);
+        for (int index = 0; index < context.getRequiredTestMethod().getParameterCount(); index++) {
+            final LocalCluster cluster = store.remove(index, LocalCluster.class);
+            if (null != cluster) {
+                cluster.close();
+            }
         }
     }
 
     private static long seed(ExtensionContext context) {
         final String property = System.getProperty("skiff.seed");
         if (null != property) {
-            return Long.parseLong(property);
+            try {
+                return Long.parseLong(property.trim());
+            } catch (NumberFormatException e) {
+                throw new ParameterResolutionException("-Dskiff.seed must be a 64-bit integer, actual '" + property
+                    + "'", e);
+            }
         }
         return context.getTestMethod().map(m -> m.getAnnotation(Seed.class)).map(Seed::value)
             .orElseGet(() -> (long)context.getUniqueId().hashCode());
@@ -83,11 +107,20 @@ public final class SkiffExtension implements ParameterResolver, TestExecutionExc
 
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
-        final Long seed = context.getStore(NAMESPACE).get("seed", Long.class);
-        if (null == seed) {
-            throw failure;
+        throw withReplayHint(failure, context.getStore(NAMESPACE).get(SIMULATION, Simulation.class));
+    }
+
+    /**
+     * @param simulation the test's simulation, null if it has none.
+     * @return the failure with the seed that replays it, or the failure itself when no seed would replay it: the
+     *     test has no simulation or it never ran, parameters could not be resolved, or the test was aborted.
+     */
+    static Throwable withReplayHint(Throwable failure, Simulation simulation) {
+        if (null == simulation || 0 == simulation.eventsRun() || failure instanceof ParameterResolutionException
+            || failure instanceof TestAbortedException) {
+            return failure;
         }
-        throw withSeed(failure, seed);
+        return withSeed(failure, simulation.seed());
     }
 
     /** @return the failure, its message extended with the seed and the flag that replays it. */

@@ -4,6 +4,8 @@ import io.skiff.SkiffNode;
 import io.skiff.testkit.sim.Simulation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.opentest4j.TestAbortedException;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -38,5 +40,23 @@ class SkiffExtensionTest {
     void aFailureNamesTheSeedThatReplaysIt() {
         final AssertionError failure = SkiffExtension.withSeed(new AssertionError("boom"), 42);
         assertThat(failure).hasMessage("boom [simulation seed 42; replay with -Dskiff.seed=42]");
+    }
+
+    @Test
+    void onlyAFailureAfterTheSimulationRanGetsTheSeed() {
+        final Simulation sim = Simulation.builder().seed(9).nodes(3).build();
+        final AssertionError failure = new AssertionError("boom");
+        assertThat(SkiffExtension.withReplayHint(failure, null)).as("no simulation").isSameAs(failure);
+        assertThat(SkiffExtension.withReplayHint(failure, sim)).as("not run yet").isSameAs(failure);
+
+        sim.start();
+        sim.runFor(Duration.ofMillis(100));
+
+        assertThat(SkiffExtension.withReplayHint(failure, sim)).hasMessage(
+            "boom [simulation seed 9; replay with -Dskiff.seed=9]").hasCause(failure);
+        final ParameterResolutionException setUp = new ParameterResolutionException("cannot build");
+        assertThat(SkiffExtension.withReplayHint(setUp, sim)).as("set-up error").isSameAs(setUp);
+        final TestAbortedException aborted = new TestAbortedException("assumption");
+        assertThat(SkiffExtension.withReplayHint(aborted, sim)).as("aborted test stays aborted").isSameAs(aborted);
     }
 }
