@@ -76,6 +76,7 @@ public final class SkiffOptions {
     public static final Path DEFAULT_LOCATION = Path.of("skiff-data");
 
     private final List<NodeAddress> peers;
+    private final boolean join;
     private final String storage;
     private final StorageProvider storageProvider;
     private final Path location;
@@ -109,6 +110,7 @@ public final class SkiffOptions {
 
     private SkiffOptions(Builder b) {
         peers = List.copyOf(new LinkedHashSet<>(b.peers));
+        join = b.join;
         storage = b.storage;
         storageProvider = b.storageProvider;
         location = b.location;
@@ -172,6 +174,20 @@ public final class SkiffOptions {
      */
     public List<NodeAddress> peers() {
         return peers;
+    }
+
+    /**
+     * Whether a node with empty storage starts by joining a running cluster rather than founding one. A founder
+     * counts itself among the voters with its {@link #peers()} from the start; a joining node takes its peers for
+     * the current members and itself for none: it never campaigns nor counts its own vote until a configuration
+     * entry of the cluster's log names it a voter (after {@code join} is called on a member). Starting a new node
+     * as a founder next to a running cluster would let it campaign as a voter of a configuration nobody else has,
+     * and two such nodes can win one term on both sides of a partition. Ignored once the node has persisted state.
+     *
+     * @return whether the node joins.
+     */
+    public boolean join() {
+        return join;
     }
 
     /** @return the storage provider's name (original: {@code db}), e.g. {@code memory} or {@code xodus}. */
@@ -363,7 +379,7 @@ public final class SkiffOptions {
 
     @Override
     public String toString() {
-        return "SkiffOptions{peers=" + peers + ", storage="
+        return "SkiffOptions{peers=" + peers + ", join=" + join + ", storage="
             + (null != storageProvider ? storageProvider.name() : storage)
             + ", location=" + location + ", clusterId=" + clusterId + ", rpcTimeout=" + rpcTimeout
             + ", appendEntriesInterval=" + appendEntriesInterval + ", electionTimeout=[" + electionTimeoutMin + ", "
@@ -379,6 +395,7 @@ public final class SkiffOptions {
     /** Mutable builder of {@link SkiffOptions}; every setter validates its own argument, {@link #build()} the rest. */
     public static final class Builder {
         private final List<NodeAddress> peers = new ArrayList<>();
+        private boolean join;
         private String storage = DEFAULT_STORAGE;
         private StorageProvider storageProvider;
         private Path location = DEFAULT_LOCATION;
@@ -415,6 +432,7 @@ public final class SkiffOptions {
 
         private Builder(SkiffOptions o) {
             peers.addAll(o.peers);
+            join = o.join;
             storage = o.storage;
             storageProvider = o.storageProvider;
             location = o.location;
@@ -473,6 +491,19 @@ public final class SkiffOptions {
             for (NodeAddress address : addresses) {
                 peers.add(Objects.requireNonNull(address, "peers must not contain null"));
             }
+            return this;
+        }
+
+        /**
+         * Starts a node with empty storage as one joining a running cluster, whose current members are the
+         * {@link #peers}: it takes no part in elections until the cluster makes it a voter. See
+         * {@link SkiffOptions#join()}.
+         *
+         * @param joining {@code true} to join, {@code false} (the default) to found a cluster with the peers.
+         * @return this builder.
+         */
+        public Builder join(boolean joining) {
+            join = joining;
             return this;
         }
 
@@ -713,6 +744,10 @@ public final class SkiffOptions {
          * @throws InvalidOptionsException naming the options at fault and their values.
          */
         public SkiffOptions build() {
+            if (join && peers.isEmpty()) {
+                throw new InvalidOptionsException("join needs peers: the current members of the cluster to join, at"
+                    + " least one; got none");
+            }
             if (electionTimeoutMin.compareTo(electionTimeoutMax) >= 0) {
                 throw new InvalidOptionsException("electionTimeoutMin (" + electionTimeoutMin.toMillis()
                     + " ms) must be less than electionTimeoutMax (" + electionTimeoutMax.toMillis() + " ms)");

@@ -55,6 +55,7 @@ class SkiffOptionsTest {
         assertThat(options.maxCommandBytes()).isEqualTo(64 * 1024);
         assertThat(options.preVote()).isTrue();
         assertThat(options.checkQuorum()).isTrue();
+        assertThat(options.join()).isFalse();
         assertThat(options.seed()).isEmpty();
         assertThat(options.providerOptions(String.class)).isEmpty();
     }
@@ -174,6 +175,13 @@ class SkiffOptionsTest {
     }
 
     @Test
+    void joiningWithoutPeersIsRejectedSayingPeersAreTheMembersToJoin() {
+        assertThatThrownBy(() -> SkiffOptions.builder().join(true).build()).isInstanceOf(InvalidOptionsException.class)
+            .hasMessage("join needs peers: the current members of the cluster to join, at least one; got none");
+        assertThat(SkiffOptions.builder().join(true).peers("/mem/a").build().join()).isTrue();
+    }
+
+    @Test
     void peersAreParsedDeduplicatedInOrderAndReplacedBySetting() {
         final SkiffOptions options = SkiffOptions.builder().peers("/mem/c", "/MEM/c", "/mem/a", " /mem/c").build();
 
@@ -223,7 +231,7 @@ class SkiffOptionsTest {
             .maxAppendBytes(4096).maxInflightAppends(8).maxInflightBytes(8192)
             .clientRetryRpcTimeout(Duration.ofMillis(120)).clientMaxRetries(4).waitBeforeLeave(Duration.ofSeconds(1))
             .minLogRetention(50).maxPendingOperations(99).maxCommandBytes(512).preVote(false).checkQuorum(false)
-            .seed(42).providerOptions(new StringBuilder("transport settings")).build();
+            .seed(42).join(true).providerOptions(new StringBuilder("transport settings")).build();
 
         final SkiffOptions copy = original.toBuilder().build();
 

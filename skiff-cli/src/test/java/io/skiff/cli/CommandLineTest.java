@@ -82,6 +82,14 @@ class CommandLineTest {
         assertThat(result.err()).contains("peers must not contain the node's own address");
     }
 
+    @Test
+    void aNodeJoiningWithoutPeersIsAUsageErrorSayingPeersAreTheMembersToJoin() {
+        final Cli.Result result = Cli.run("node", "--address", PEER, "--join", "--http", "0");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains("join needs peers: the current members of the cluster to join");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--storage=leveldb         | --storage 'leveldb' is unknown: expected xodus or memory",

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 /** {@code skiff join ADDRESS}: adds a member through consensus. */
 @Command(name = "join", mixinStandardHelpOptions = true,
     description = {"Adds a member to the cluster through consensus; joining a member is a no-op.",
-        "Start the new node first, with the current members as its --peers."})
+        "Start the new node first with --join and the current members as its --peers."})
 public final class JoinCommand implements Callable<Integer> {
     @ParentCommand
     private SkiffCommand parent;

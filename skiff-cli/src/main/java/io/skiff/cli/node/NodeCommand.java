@@ -66,6 +66,13 @@ public final class NodeCommand implements Callable<Integer> {
         description = "The other members, comma-separated. Once the node has data, its stored membership wins.")
     private List<NodeAddress> peers = new ArrayList<>();
 
+    @Option(names = "--join",
+        description = "Start (with no data yet) as a node joining a running cluster: --peers are its current members. "
+            + "It takes no part in elections until the cluster adds it: then ask any member, e.g. skiff join ADDRESS "
+            + "--node http://MEMBER:PORT. Without --join, a node with no data founds a cluster with its peers and "
+            + "would campaign as a voter nobody else knows. Ignored once the node has data.")
+    private boolean join;
+
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "skiff-data",
         description = "Data directory; the node keeps its files in a sub-directory named after its address "
             + "(default: ${DEFAULT-VALUE}).")
@@ -127,7 +134,7 @@ public final class NodeCommand implements Callable<Integer> {
         }
         final EventLogger log = new EventLogger(parent.out());
         node.on(SkiffEvent.class, log);
-        log.log(address + " starting: peers " + options.peers() + ", " + describeStorage(options) + ", cluster id '"
+        log.log(address + " starting: " + (options.join() ? "joining, members " : "peers ") + options.peers() + ", " + describeStorage(options) + ", cluster id '"
             + options.clusterId() + "', frame authentication " + (null == secretFile ? "off" : "on"));
         start(node);
         final HttpGateway gateway = serve(node, gatewayOptions);
@@ -153,6 +160,7 @@ public final class NodeCommand implements Callable<Integer> {
         try {
             final SkiffOptions.Builder builder = SkiffOptions.builder()
                 .peers(peers)
+                .join(join)
                 .storage(storage)
                 .location(data)
                 .stateMachine(stateMachine)

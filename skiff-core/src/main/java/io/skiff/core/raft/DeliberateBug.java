@@ -27,5 +27,11 @@ public enum DeliberateBug {
      * acknowledged in the same duty cycle, and a leader counts acknowledgements beyond the snapshot it is sending
      * (issue 12, defect 1).
      */
-    INSTALL_OVER_ACKNOWLEDGED_TAIL
+    INSTALL_OVER_ACKNOWLEDGED_TAIL,
+    /**
+     * A node started to join a cluster, with empty storage, counts itself a voter of the members it was given, and
+     * campaigns before any configuration entry names it (issue 12, defect 4). Applies when injected, right after
+     * the node is built.
+     */
+    JOINER_BOOTS_AS_VOTER
 }

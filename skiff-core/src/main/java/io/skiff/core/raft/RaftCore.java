@@ -370,6 +370,13 @@ public final class RaftCore implements MessageHandler<Peer> {
      */
     public void inject(DeliberateBug bug) {
         bugs.add(bug);
+        if (bug == DeliberateBug.JOINER_BOOTS_AS_VOTER && !configuration.contains(self)
+            && configurations.latestIndex() == 0) {
+            final java.util.Set<NodeAddress> voters = new java.util.TreeSet<>(configuration.voters());
+            voters.add(self);
+            configurations.reset(0, Configuration.of(voters));
+            adopt(configurations.latest());
+        }
     }
 
     // ---------------------------------------------------------------- local inputs

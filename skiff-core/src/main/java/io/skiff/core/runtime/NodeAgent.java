@@ -152,10 +152,7 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
                 + persisted.clusterId() + "', but the node is configured for cluster '" + clusterId + "'");
         }
         if (persisted.members().isEmpty()) {
-            final List<NodeAddress> initial = new ArrayList<>();
-            initial.add(address);
-            initial.addAll(options.peers());
-            members = List.copyOf(initial);
+            members = initialMembers(address, options);
             storage.state().save(new PersistentState(clusterId, persisted.term(), persisted.votedFor(), members));
         } else {
             members = persisted.members();
@@ -180,6 +177,20 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
         decoder = new FrameDecoder<>(FrameHeader.clusterIdHash(clusterId), core::resolve,
             options.authenticationKeys().isEmpty() ? null : new FrameAuthenticator(options.authenticationKeys()));
         publishStatus();
+    }
+
+    /**
+     * The configuration a node with empty storage starts from: a founder's includes itself; a joining node's holds
+     * only the current members, so that it is no voter until the cluster's log makes it one.
+     */
+    private static List<NodeAddress> initialMembers(NodeAddress address, SkiffOptions options) {
+        if (options.join()) {
+            return options.peers();
+        }
+        final List<NodeAddress> initial = new ArrayList<>();
+        initial.add(address);
+        initial.addAll(options.peers());
+        return List.copyOf(initial);
     }
 
     private void checkFrameLimits() {
@@ -538,10 +549,11 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
         request.sequence = nextMembershipRequest++;
         request.attempts++;
         membershipRequests.put(request.sequence, request);
+        // Set before asking: without a leader the core answers at once, and that answer sets the retry deadline.
+        request.deadlineNs = Long.MAX_VALUE;
         core.requestMembership(request.sequence, request.membershipOperation,
             NodeAddress.parse(new String(request.payload, java.nio.charset.StandardCharsets.US_ASCII)),
             request.expiresNs);
-        request.deadlineNs = Long.MAX_VALUE;
     }
 
     @Override

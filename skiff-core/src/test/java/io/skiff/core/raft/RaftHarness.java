@@ -63,6 +63,8 @@ final class RaftHarness {
 
     final class Node implements RaftListener, SnapshotTransfer {
         final NodeAddress address;
+        /** The configuration it starts from with empty storage: a founder's includes itself, a joiner's does not. */
+        final List<NodeAddress> initialMembers;
         final Outbox outbox = new Outbox();
         final List<Long> readsGranted = new ArrayList<>();
         final List<Long> readsFailed = new ArrayList<>();
@@ -81,14 +83,15 @@ final class RaftHarness {
         final List<Frame> held = new ArrayList<>();
         boolean stalled;
 
-        Node(NodeAddress address) {
+        Node(NodeAddress address, List<NodeAddress> initialMembers) {
             this.address = address;
+            this.initialMembers = initialMembers;
         }
 
         void boot() {
             storage = storageProvider.open(new StorageContext(address, SkiffOptions.defaults(), Path.of("unused")));
             final PersistentState state = storage.state().load();
-            final List<NodeAddress> members = state.members().isEmpty() ? addresses : state.members();
+            final List<NodeAddress> members = state.members().isEmpty() ? initialMembers : state.members();
             if (state.members().isEmpty()) {
                 storage.state().save(new PersistentState(CLUSTER, state.term(), state.votedFor(), members));
             }
@@ -295,7 +298,7 @@ final class RaftHarness {
             addresses.add(NodeAddress.parse("/mem/s" + i));
         }
         for (NodeAddress address : addresses) {
-            final Node node = new Node(address);
+            final Node node = new Node(address, List.copyOf(addresses));
             nodes.put(address, node);
             node.boot();
         }
@@ -305,11 +308,11 @@ final class RaftHarness {
         return nodes.get(addresses.get(i - 1));
     }
 
-    /** Starts a new node that knows the current members as its peers, as an operator starts a joining node. */
+    /** Starts a new node in join mode with the current members as its peers, as an operator starts a joining node. */
     Node addNode() {
         final NodeAddress address = NodeAddress.parse("/mem/s" + (addresses.size() + 1));
+        final Node node = new Node(address, List.copyOf(addresses));
         addresses.add(address);
-        final Node node = new Node(address);
         nodes.put(address, node);
         node.boot();
         return node;

@@ -2,6 +2,7 @@ package io.skiff.testkit.sim;
 
 import io.skiff.NodeAddress;
 import io.skiff.core.codec.LogEntry;
+import io.skiff.core.raft.Configuration;
 import io.skiff.core.raft.RaftCore;
 import io.skiff.core.raft.Role;
 import io.skiff.core.runtime.NodeAgent;
@@ -12,6 +13,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -21,6 +23,10 @@ import java.util.zip.CRC32C;
  * <ul>
  *   <li>election safety: at most one leader per term, and each node votes at most once per term, across
  *   restarts;</li>
+ *   <li>only a voter of the leader's own configuration becomes leader: the configuration its log establishes (its
+ *   latest configuration entry, else its snapshot's, else the one the cluster was founded with), or, while that
+ *   entry is uncommitted, the one before it (thesis §4.2.2) — never a configuration the node made up, such as a
+ *   joining node counting itself among the members it was given;</li>
  *   <li>leader append-only: a leader never truncates its log;</li>
  *   <li>log matching: entries with the same index and term have the same content and the same predecessor;</li>
  *   <li>leader completeness: a new leader holds every entry committed before it;</li>
@@ -76,6 +82,8 @@ public final class Invariants {
         }
     }
 
+    /** The configuration the cluster was founded with: what a node's log builds on when it holds no other. */
+    private final Configuration founding;
     private final Map<NodeAddress, Mirror> mirrors = new HashMap<>();
     private final Long2ObjectHashMap<Map<Long, Entry>> entries = new Long2ObjectHashMap<>();
     private final Long2LongHashMap committedTerms = new Long2LongHashMap(-1);
@@ -89,6 +97,10 @@ public final class Invariants {
     private final CRC32C crc = new CRC32C();
     private long highestCommitted;
     private long checks;
+
+    Invariants(List<NodeAddress> founders) {
+        founding = Configuration.of(founders);
+    }
 
     /** @return how many property checks ran. */
     public long checks() {
@@ -263,6 +275,7 @@ public final class Invariants {
                     + " both lead term " + core.term());
             }
             leaders.put(core.term(), machine.address());
+            checkLeaderIsVoter(machine, core);
             for (long i = mirror.firstIndex; i <= highestCommitted; i++) {
                 final long committedTerm = committedTerms.get(i);
                 final long commitTerm = commitTerms.get(i);
@@ -273,6 +286,32 @@ public final class Invariants {
                         + commitTerm + " (it holds term " + mirror.term(i) + ")");
                 }
             }
+        }
+    }
+
+    private void checkLeaderIsVoter(SimNode machine, RaftCore core) {
+        final long[] latestIndex = {0};
+        final Configuration[] latest = new Configuration[2];
+        latest[0] = machine.storage().snapshots().latest().filter(meta -> meta.configuration().length > 0)
+            .map(meta -> Configuration.decode(new UnsafeBuffer(meta.configuration()), 0, meta.configuration().length))
+            .orElse(founding);
+        final var log = core.log();
+        if (log.lastIndex() >= log.firstIndex()) {
+            log.forEach(log.firstIndex(), log.lastIndex(), (index, term, type, buffer, offset, length) -> {
+                if (type == LogEntry.TYPE_CONFIGURATION) {
+                    latest[1] = latest[0];
+                    latest[0] = Configuration.decode(buffer, offset, length);
+                    latestIndex[0] = index;
+                }
+            });
+        }
+        final NodeAddress self = machine.address();
+        final boolean voter = latest[0].isVoter(self) || (latestIndex[0] > core.commitIndex() && null != latest[1]
+            && latest[1].isVoter(self));
+        if (!voter) {
+            throw new InvariantViolation("only a voter of the leader's own configuration becomes leader", self
+                + " leads term " + core.term() + " but its log makes it no voter: " + latest[0]
+                + (latestIndex[0] > 0 ? " (entry " + latestIndex[0] + ")" : " (no configuration entry in its log)"));
         }
     }
 

@@ -47,7 +47,7 @@ public final class Simulation {
     private final SimNetwork network;
     private final SimStorageProvider storage;
     private final SimStateMachineProvider stateMachine;
-    private final Invariants invariants = new Invariants();
+    private final Invariants invariants;
     private final Map<NodeAddress, SimNode> machines = new LinkedHashMap<>();
     private final SkiffOptions options;
     private final long tickIntervalNs;
@@ -67,6 +67,7 @@ public final class Simulation {
         this.storage = new SimStorageProvider(this);
         final List<NodeAddress> addresses = addresses(builder.nodes + builder.spares);
         this.founders = List.copyOf(addresses.subList(0, builder.nodes));
+        this.invariants = new Invariants(founders);
         final SkiffOptions.Builder options = SkiffOptions.builder()
             .electionTimeoutMin(Duration.ofMillis(150)).electionTimeoutMax(Duration.ofMillis(300))
             .appendEntriesInterval(Duration.ofMillis(50)).rpcTimeout(Duration.ofMillis(500))
@@ -141,6 +142,17 @@ public final class Simulation {
         return nodes;
     }
 
+    /** @return how many times a node was started so far: its current incarnation while it runs. */
+    public int incarnation(NodeAddress address) {
+        return machine(address).incarnation();
+    }
+
+    /** @return whether that incarnation of the node is the one running now. */
+    public boolean isRunning(NodeAddress address, int incarnation) {
+        final SimNode machine = machine(address);
+        return machine.isUp() && machine.incarnation() == incarnation;
+    }
+
     /** Starts every founding node that is not running (spares start when they join). */
     public void start() {
         for (NodeAddress address : founders) {
@@ -159,17 +171,26 @@ public final class Simulation {
     }
 
     /**
-     * Starts a node (if it is not running) with the founders as its peers, as an operator starts a new member, then
-     * asks the leader to add it.
+     * Starts a node (if it is not running) in join mode with the founders as its peers, as an operator starts a new
+     * member, then asks the leader to add it; without a leader (before the first election, say), asks a founder,
+     * which keeps asking until one is elected.
      *
-     * @return the join's outcome, from the leader.
+     * @return the join's outcome.
      */
     public CompletableFuture<Void> join(NodeAddress address) {
         record("join " + address);
         if (!machine(address).isUp()) {
             start(machine(address));
         }
-        return leader().map(l -> l.join(address.toString()))
+        return leader().or(() -> founders.stream().filter(a -> !a.equals(address)).map(this::node).flatMap(Optional::stream).findFirst())
+            .map(l -> l.join(address.toString()))
+            .orElseGet(() -> CompletableFuture.failedFuture(new AssertionError("no founder running to ask")));
+    }
+
+    /** @return asks the leader to hand its leadership to a node. */
+    public CompletableFuture<Void> transferLeadership(NodeAddress address) {
+        record("transfer leadership to " + address);
+        return leader().map(l -> l.transferLeadership(address.toString()))
             .orElseGet(() -> CompletableFuture.failedFuture(new AssertionError("no leader to ask")));
     }
 
@@ -198,10 +219,11 @@ public final class Simulation {
         }
     }
 
+    /** A founder starts with the other founders as its peers; any other node joins with the founders as peers. */
     private SkiffOptions peersOf(NodeAddress address) {
         final List<NodeAddress> peers = new ArrayList<>(founders);
         peers.remove(address);
-        return options.toBuilder().peers(peers).build();
+        return options.toBuilder().peers(peers).join(!founders.contains(address)).build();
     }
 
     /** Cuts a node's power: nothing is flushed, unsynced writes are lost, pending calls never complete. */
