@@ -15,7 +15,9 @@ import java.util.function.Consumer;
 /**
  * A randomized simulation run: a seeded fault schedule and a client workload against a cluster, with the Raft
  * invariants checked after every step; then, once every fault is repaired, a liveness phase in which the cluster
- * must elect a leader and complete a write within a bound; then the client history is checked for
+ * must elect a leader and complete a write within a bound; then every call a client made on a node that still runs
+ * must have ended (succeeded or failed) within {@link #callBound} of the healing or of its invocation, whichever is
+ * later, since a call that hangs would otherwise pass as "unknown"; then the client history is checked for
  * linearizability ({@link LinearizabilityChecker}; a check that cannot decide counts as a failure). The seed
  * determines everything, so a failure replays with the same seed, and {@link #shrink} looks for a shorter schedule
  * that still fails.
@@ -36,40 +38,42 @@ public final class ChaosRun {
      * @param options       node option changes.
      * @param disk          how every disk behaves unless the schedule changes it.
      * @param spares        machines outside the cluster that the schedule makes join (and members leave).
+     * @param handovers     whether the schedule also transfers leadership (to reachable members or not, so that
+     *                      transfers time out too) and starts joins before the first election.
      */
     public record Settings(int nodes, Duration faultPhase, Duration meanFaultGap, int maxImpaired,
         Workload.Options workload, Duration livenessBound, Set<DeliberateBug> bugs,
-        Consumer<SkiffOptions.Builder> options, DiskFaults disk, int spares) {
+        Consumer<SkiffOptions.Builder> options, DiskFaults disk, int spares, boolean handovers) {
 
         /** Three nodes, 20 s of faults about every 400 ms with one node impaired at a time, five clients. */
         public static Settings defaults() {
             return new Settings(3, Duration.ofSeconds(20), Duration.ofMillis(400), 1, Workload.Options.DEFAULT,
-                Duration.ofSeconds(10), EnumSet.noneOf(DeliberateBug.class), b -> { }, DiskFaults.HEALTHY, 0);
+                Duration.ofSeconds(10), EnumSet.noneOf(DeliberateBug.class), b -> { }, DiskFaults.HEALTHY, 0, false);
         }
 
         public Settings withNodes(int count) {
             return new Settings(count, faultPhase, meanFaultGap, maxImpaired, workload, livenessBound, bugs, options,
-                disk, spares);
+                disk, spares, handovers);
         }
 
         public Settings withFaultPhase(Duration phase) {
             return new Settings(nodes, phase, meanFaultGap, maxImpaired, workload, livenessBound, bugs, options,
-                disk, spares);
+                disk, spares, handovers);
         }
 
         public Settings withMaxImpaired(int impaired) {
             return new Settings(nodes, faultPhase, meanFaultGap, impaired, workload, livenessBound, bugs, options,
-                disk, spares);
+                disk, spares, handovers);
         }
 
         public Settings withMeanFaultGap(Duration gap) {
             return new Settings(nodes, faultPhase, gap, maxImpaired, workload, livenessBound, bugs, options, disk,
-                spares);
+                spares, handovers);
         }
 
         public Settings withWorkload(Workload.Options clients) {
             return new Settings(nodes, faultPhase, meanFaultGap, maxImpaired, clients, livenessBound, bugs, options,
-                disk, spares);
+                disk, spares, handovers);
         }
 
         public Settings withBug(DeliberateBug bug) {
@@ -77,24 +81,30 @@ public final class ChaosRun {
             more.addAll(bugs);
             more.add(bug);
             return new Settings(nodes, faultPhase, meanFaultGap, maxImpaired, workload, livenessBound, more, options,
-                disk, spares);
+                disk, spares, handovers);
         }
 
         /** Spares join and members leave during the fault phase. */
         public Settings withSpares(int count) {
             return new Settings(nodes, faultPhase, meanFaultGap, maxImpaired, workload, livenessBound, bugs, options,
-                disk, count);
+                disk, count, handovers);
+        }
+
+        /** Leadership transfers among the faults, and joins started before the first election. */
+        public Settings withHandovers(boolean enabled) {
+            return new Settings(nodes, faultPhase, meanFaultGap, maxImpaired, workload, livenessBound, bugs, options,
+                disk, spares, enabled);
         }
 
         /** Every disk behaves this way, e.g. a deliberately broken one that forgets the vote. */
         public Settings withDisk(DiskFaults faults) {
             return new Settings(nodes, faultPhase, meanFaultGap, maxImpaired, workload, livenessBound, bugs, options,
-                faults, spares);
+                faults, spares, handovers);
         }
 
         public Settings withOptions(Consumer<SkiffOptions.Builder> changes) {
             return new Settings(nodes, faultPhase, meanFaultGap, maxImpaired, workload, livenessBound, bugs, changes,
-                disk, spares);
+                disk, spares, handovers);
         }
     }
 
@@ -140,7 +150,7 @@ public final class ChaosRun {
         final List<io.skiff.NodeAddress> machines = Simulation.addresses(settings.nodes() + settings.spares());
         final FaultSchedule schedule = FaultSchedule.random(random, machines.subList(0, settings.nodes()),
             machines.subList(settings.nodes(), machines.size()), settings.faultPhase(),
-            settings.meanFaultGap(), settings.maxImpaired());
+            settings.meanFaultGap(), settings.maxImpaired(), settings.handovers());
         return run(seed, settings, schedule);
     }
 
@@ -160,9 +170,13 @@ public final class ChaosRun {
             workload.start();
             sim.runUntilTime(startNs + settings.faultPhase().toNanos());
             sim.repairAll();
+            final long healedAtNs = sim.nowNs();
             checkLiveness(sim, settings.livenessBound());
             workload.stop();
-            sim.runFor(settings.workload().timeout().plusMillis(100));
+            final long boundNs = callBound(sim.options()).toNanos();
+            sim.runUntilTime(Math.max(sim.nowNs() + settings.workload().timeout().plusMillis(100).toNanos(),
+                workload.lastDueNs(healedAtNs, boundNs)));
+            checkEveryCallEnded(workload, healedAtNs, boundNs);
             // Bounded by the state budget alone, which is deterministic: a wall-clock budget would let the same
             // seed pass on an idle machine and fail on a loaded one, and steer the shrinker by timing.
             final io.skiff.testkit.check.Result check = LinearizabilityChecker.check(workload.history(),
@@ -198,6 +212,26 @@ public final class ChaosRun {
         }
         throw new AssertionError("liveness: the healed cluster did not complete a write within " + bound
             + (null == last ? "" : ": " + last.getMessage()), last);
+    }
+
+    /**
+     * How long a call may take once the cluster is healthy, as the README documents: a command or read is tried
+     * {@code clientMaxRetries + 1} times, each attempt waiting at most the longer of {@code clientRetryRpcTimeout}
+     * and {@code rpcTimeout}, plus one attempt's worth for the deadline checks' granularity.
+     */
+    public static Duration callBound(SkiffOptions options) {
+        final Duration attempt = options.clientRetryRpcTimeout().compareTo(options.rpcTimeout()) > 0
+            ? options.clientRetryRpcTimeout() : options.rpcTimeout();
+        return attempt.multipliedBy(options.clientMaxRetries() + 2L);
+    }
+
+    private static void checkEveryCallEnded(Workload workload, long healedAtNs, long boundNs) {
+        final List<Workload.Operation> hung = workload.hung(healedAtNs, boundNs);
+        if (!hung.isEmpty()) {
+            throw new AssertionError("every call ends: " + hung.size() + " call(s) on running nodes neither succeeded"
+                + " nor failed within " + Duration.ofNanos(boundNs) + " after healing (healed at "
+                + String.format("%.1f ms", healedAtNs / 1e6) + "): " + hung.subList(0, Math.min(5, hung.size())));
+        }
     }
 
     /** Shrinking keeps only runs that fail the same way (same property), not any failure at all. */

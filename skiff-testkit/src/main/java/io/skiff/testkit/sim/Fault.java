@@ -71,6 +71,17 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * Asks the leader to hand its leadership to a member, which may be down or cut off (the transfer then times
+     * out); the outcome is not awaited.
+     */
+    record TransferLeadership(NodeAddress target) implements Fault {
+        @Override
+        public void apply(Simulation simulation) {
+            simulation.transferLeadership(target);
+        }
+    }
+
     /** Asks the leader to remove a member; the outcome is not awaited. */
     record Leave(NodeAddress node) implements Fault {
         @Override

@@ -46,17 +46,20 @@ public final class FaultSchedule {
      */
     public static FaultSchedule random(SplittableRandom random, List<NodeAddress> nodes, Duration duration,
         Duration meanGap, int maxImpaired) {
-        return random(random, nodes, List.of(), duration, meanGap, maxImpaired);
+        return random(random, nodes, List.of(), duration, meanGap, maxImpaired, false);
     }
 
     /**
      * Generates a random schedule that also changes the membership: spares join and members leave (never below
      * three members), mixed with every other fault.
      *
-     * @param spares machines that are not members at the start.
+     * @param spares    machines that are not members at the start.
+     * @param handovers whether leadership transfers are among the faults (to any member, reachable or not, so that
+     *                  some time out), and whether spares may join before the first election; without them the
+     *                  schedule of a seed is what it always was.
      */
     public static FaultSchedule random(SplittableRandom random, List<NodeAddress> nodes, List<NodeAddress> spares,
-        Duration duration, Duration meanGap, int maxImpaired) {
+        Duration duration, Duration meanGap, int maxImpaired, boolean handovers) {
         final List<NodeAddress> members = new ArrayList<>(nodes);
         final List<NodeAddress> outside = new ArrayList<>(spares);
         final List<NodeAddress> machines = new ArrayList<>(nodes);
@@ -68,6 +71,17 @@ public final class FaultSchedule {
         boolean networkFault = false;
         boolean linkFault = false;
         final long end = duration.toNanos();
+        if (handovers) {
+            // Started with the founders, before their first election: a joining node must not take part in it.
+            for (NodeAddress spare : spares) {
+                if (random.nextBoolean()) {
+                    outside.remove(spare);
+                    members.add(spare);
+                    entries.add(new Entry(random.nextLong(0, 20_000_000L), new Fault.Join(spare)));
+                }
+            }
+        }
+        final int kinds = spares.isEmpty() ? 10 : 12;
         long t = 0;
         while (true) {
             t += (long)(-Math.log(1 - random.nextDouble()) * meanGap.toNanos());
@@ -96,7 +110,17 @@ public final class FaultSchedule {
             }
             final NodeAddress node = machines.get(random.nextInt(machines.size()));
             final boolean healthy = !crashed.contains(node) && !paused.contains(node);
-            switch (random.nextInt(spares.isEmpty() ? 10 : 12)) {
+            final int kind = random.nextInt(kinds + (handovers ? 4 : 0));
+            if (kind >= kinds) {
+                // Half of them to a node known to be down, so that they time out while the leader keeps leading.
+                final List<NodeAddress> down = new ArrayList<>(crashed);
+                down.addAll(paused);
+                down.sort(java.util.Comparator.comparing(NodeAddress::toString));
+                final List<NodeAddress> targets = down.isEmpty() || random.nextBoolean() ? members : down;
+                entries.add(new Entry(t, new Fault.TransferLeadership(targets.get(random.nextInt(targets.size())))));
+                continue;
+            }
+            switch (kind) {
                 case 10:
                     if (!outside.isEmpty()) {
                         final NodeAddress joining = outside.remove(random.nextInt(outside.size()));
@@ -178,6 +202,7 @@ public final class FaultSchedule {
                     break;
             }
         }
+        entries.sort(java.util.Comparator.comparingLong(Entry::atNs));
         return new FaultSchedule(entries);
     }
 

@@ -1,6 +1,7 @@
 package io.skiff.testkit.sim;
 
 import io.skiff.Batch;
+import io.skiff.NodeAddress;
 import io.skiff.SkiffException;
 import io.skiff.SkiffNode;
 import io.skiff.testkit.check.History;
@@ -21,8 +22,9 @@ import java.util.concurrent.CompletionException;
  * Simulated clients issuing get/put/del/batch operations through {@link io.skiff.LevelUp} on random live nodes,
  * one operation at a time each, and recording every invocation and outcome in virtual time. Written values are
  * unique, so a lost or doubled write is visible to the checker. An operation that neither succeeds nor fails in
- * time is recorded as unknown: it may still take effect. Batches stay within groups of four keys, which keeps
- * the linearizability check of the {@link #history()} per small group of keys.
+ * time is recorded as unknown: it may still take effect. Its future is still watched: {@link #hung} lists the calls
+ * that a running node never completed, which the checker alone would accept as unknown. Batches stay within groups
+ * of four keys, which keeps the linearizability check of the {@link #history()} per small group of keys.
  */
 public final class Workload {
     /**
@@ -49,6 +51,9 @@ public final class Workload {
         public enum Outcome { PENDING, OK, FAIL, UNKNOWN }
 
         private final int client;
+        private final NodeAddress node;
+        /** The incarnation of the node asked: a crash loses its calls with the process that held them. */
+        private final int incarnation;
         private final Kind kind;
         private final String key;
         private final String value;
@@ -58,9 +63,13 @@ public final class Workload {
         private Outcome outcome = Outcome.PENDING;
         private String read;
         private long historyId;
+        private CompletableFuture<?> future;
 
-        Operation(int client, Kind kind, String key, String value, Map<String, String> batch, long invokedNs) {
+        Operation(int client, NodeAddress node, int incarnation, Kind kind, String key, String value,
+            Map<String, String> batch, long invokedNs) {
             this.client = client;
+            this.node = node;
+            this.incarnation = incarnation;
             this.kind = kind;
             this.key = key;
             this.value = value;
@@ -70,6 +79,11 @@ public final class Workload {
 
         public int client() {
             return client;
+        }
+
+        /** @return the node the call was made on. */
+        public NodeAddress node() {
+            return node;
         }
 
         public Kind kind() {
@@ -119,7 +133,7 @@ public final class Workload {
 
         @Override
         public String toString() {
-            return String.format("c%d %s %s%s -> %s%s [%.3f, %s]", client, kind, null == batch ? key : batch,
+            return String.format("c%d on %s %s %s%s -> %s%s [%.3f, %s]", client, node, kind, null == batch ? key : batch,
                 null == value ? "" : "=" + value, outcome, kind == Kind.GET && outcome == Outcome.OK ? " " + read : "",
                 invokedNs / 1e6, completedNs < 0 ? "?" : String.format("%.3f", completedNs / 1e6));
         }
@@ -163,6 +177,36 @@ public final class Workload {
         return history;
     }
 
+    /**
+     * The calls that outlived the bound: made on an incarnation that still runs, and neither succeeded nor failed
+     * within {@code boundNs} of the later of their invocation and the healing.
+     *
+     * @param healedAtNs when every fault was repaired.
+     * @param boundNs    how long a call may take once the cluster is healthy.
+     * @return the calls still pending past the bound, in invocation order.
+     */
+    public List<Operation> hung(long healedAtNs, long boundNs) {
+        final List<Operation> hung = new ArrayList<>();
+        for (Operation operation : operations) {
+            if (!operation.future.isDone() && simulation.nowNs() >= Math.max(operation.invokedNs, healedAtNs) + boundNs
+                && simulation.isRunning(operation.node, operation.incarnation)) {
+                hung.add(operation);
+            }
+        }
+        return hung;
+    }
+
+    /** @return when the last call still pending on a running incarnation is due, by {@link #hung}'s rule. */
+    public long lastDueNs(long healedAtNs, long boundNs) {
+        long last = simulation.nowNs();
+        for (Operation operation : operations) {
+            if (!operation.future.isDone() && simulation.isRunning(operation.node, operation.incarnation)) {
+                last = Math.max(last, Math.max(operation.invokedNs, healedAtNs) + boundNs);
+            }
+        }
+        return last;
+    }
+
     /** @return operations that succeeded. */
     public long succeeded() {
         return operations.stream().filter(o -> o.outcome() == Operation.Outcome.OK).count();
@@ -178,13 +222,15 @@ public final class Workload {
             return;
         }
         final SkiffNode node = nodes.get(random.nextInt(nodes.size()));
+        final NodeAddress address = node.address();
+        final int incarnation = simulation.incarnation(address);
         final double dice = random.nextDouble();
         final long now = simulation.nowNs();
         final Operation operation;
         final CompletableFuture<?> future;
         if (dice < options.readShare()) {
             final String key = key();
-            operation = new Operation(client, Operation.Kind.GET, key, null, null, now);
+            operation = new Operation(client, address, incarnation, Operation.Kind.GET, key, null, null, now);
             future = node.levelup().get(key);
         } else if (dice < options.readShare() + options.batchShare()) {
             final Map<String, String> writes = new LinkedHashMap<>();
@@ -201,19 +247,20 @@ public final class Workload {
                     batch.put(key, value);
                 }
             }
-            operation = new Operation(client, Operation.Kind.BATCH, null, null, Collections.unmodifiableMap(writes),
-                now);
+            operation = new Operation(client, address, incarnation, Operation.Kind.BATCH, null, null,
+                Collections.unmodifiableMap(writes), now);
             future = node.levelup().batch(batch);
         } else if (random.nextInt(4) == 0) {
             final String key = key();
-            operation = new Operation(client, Operation.Kind.DEL, key, null, null, now);
+            operation = new Operation(client, address, incarnation, Operation.Kind.DEL, key, null, null, now);
             future = node.levelup().del(key);
         } else {
             final String key = key();
             final String value = value(client);
-            operation = new Operation(client, Operation.Kind.PUT, key, value, null, now);
+            operation = new Operation(client, address, incarnation, Operation.Kind.PUT, key, value, null, now);
             future = node.levelup().put(key, value);
         }
+        operation.future = future;
         operations.add(operation);
         operation.historyId = history.invoke(client, checkerOperation(operation), now);
         future.whenComplete((result, failure) -> finished(client, operation, result, failure));

@@ -44,6 +44,28 @@ class ChaosRunTest {
             .withNodes(5).withOptions(o -> o.preVote(false)), "vote");
     }
 
+    /** Issue 12, defect 4: caught by the leader-voter invariant on the CI seeds of the handovers profile. */
+    @Test
+    void aJoinerBootingAsAVoterIsCaughtByTheCiSeeds() {
+        assertCaughtByCiSeeds(SimulationSeedsTest.HANDOVERS, DeliberateBug.JOINER_BOOTS_AS_VOTER,
+            "only a voter of the leader's own configuration becomes leader");
+    }
+
+    /** Runs the profile's first CI seeds (those {@link SimulationSeedsTest} runs it with) broken: one must fail. */
+    private static void assertCaughtByCiSeeds(ChaosRun.Settings profile, DeliberateBug bug, String property) {
+        final long[] seeds = java.util.stream.LongStream.rangeClosed(1, 300)
+            .filter(seed -> SimulationSeedsTest.settingsFor(seed) == profile).limit(20).toArray();
+        for (long seed : seeds) {
+            final ChaosRun.Result result = ChaosRun.run(seed, profile.withBug(bug));
+            if (result.failed()) {
+                assertThat(result.report()).contains("seed " + seed).contains("-Dskiff.seed=" + seed);
+                assertThat(result.failure().getMessage()).contains(property);
+                return;
+            }
+        }
+        throw new AssertionError("no CI seed of " + java.util.Arrays.toString(seeds) + " caught " + bug);
+    }
+
     private static void assertCaught(ChaosRun.Settings settings, String property) {
         for (long seed = 1; seed <= 100; seed++) {
             final ChaosRun.Result result = ChaosRun.run(seed, settings);

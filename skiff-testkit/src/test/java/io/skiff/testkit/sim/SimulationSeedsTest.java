@@ -49,8 +49,16 @@ class SimulationSeedsTest {
     static final ChaosRun.Settings MEMBERSHIP = BASE.withNodes(3).withSpares(2).withMaxImpaired(1)
         .withMeanFaultGap(Duration.ofMillis(200)).withOptions(o -> o.snapshotInterval(200).minLogRetention(20));
 
+    /**
+     * Four founders (an even number) and two spares that may be started to join before the first election; leadership
+     * transfers, some to members that are down or cut off so that they time out, race client writes, joins and leaves.
+     */
+    static final ChaosRun.Settings HANDOVERS = BASE.withNodes(4).withSpares(2).withMaxImpaired(1)
+        .withMeanFaultGap(Duration.ofMillis(200)).withHandovers(true)
+        .withOptions(o -> o.snapshotInterval(200).minLogRetention(20));
+
     private static final java.util.List<ChaosRun.Settings> PROFILES = java.util.List.of(FIVE_NODES, SMALL_WINDOW,
-        NO_PRE_VOTE, SNAPSHOTS, KV_IN_STORAGE, MEMBERSHIP);
+        NO_PRE_VOTE, SNAPSHOTS, KV_IN_STORAGE, MEMBERSHIP, HANDOVERS);
 
     static ChaosRun.Settings settingsFor(long seed) {
         return PROFILES.get(Math.floorMod(seed, PROFILES.size()));
