@@ -21,6 +21,9 @@ public final class FrameDecoder<P> {
     public static final int UNSUPPORTED_VERSION = 4;
     public static final int NOT_AUTHENTIC = 5;
 
+    /** The header gives the sender's length in one byte. */
+    private static final int MAX_SENDER_LENGTH = 255;
+
     private final long clusterId;
     private final SenderResolver<P> resolver;
     private final FrameAuthenticator authenticator;
@@ -32,6 +35,10 @@ public final class FrameDecoder<P> {
     private String errorWhat;
     private long errorExpected;
     private long errorActual;
+    /** The refused sender's address bytes, copied so that the buffer may be reused before the error is told. */
+    private final byte[] errorSender = new byte[MAX_SENDER_LENGTH];
+    private int errorSenderLength;
+    private int errorType;
 
     public FrameDecoder(long clusterId, SenderResolver<P> resolver) {
         this(clusterId, resolver, null);
@@ -96,7 +103,10 @@ public final class FrameDecoder<P> {
         }
         final P from = resolver.resolve(type, buffer, offset + FrameHeader.SENDER_OFFSET, senderLength);
         if (null == from) {
-            return error(UNKNOWN_SENDER, "member sender", 0, 0);
+            buffer.getBytes(offset + FrameHeader.SENDER_OFFSET, errorSender, 0, senderLength);
+            errorSenderLength = senderLength;
+            errorType = type;
+            return error(UNKNOWN_SENDER, null, 0, 0);
         }
         dispatch(type, buffer, body, bodyLength, from, term, handler);
         return OK;
@@ -260,8 +270,27 @@ public final class FrameDecoder<P> {
 
     /** @return what the last failed {@link #decode} found, as "expected X, actual Y". */
     public String describeLastError() {
+        if (errorSenderLength > 0) {
+            return "refused sender of a " + MessageType.name(errorType) + " frame: expected a member of this node's "
+                + "configuration (or, for a Raft RPC, a well-formed address of another node), actual '"
+                + printable(errorSender, errorSenderLength) + "'";
+        }
         return null == errorWhat ? "no error" : "invalid " + errorWhat + ": expected " + errorExpected + ", actual "
             + errorActual;
+    }
+
+    /** The sender as text, with bytes that are not printable ASCII shown as {@code \xHH}: it comes off the wire. */
+    private static String printable(byte[] bytes, int length) {
+        final StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            final int b = bytes[i] & 0xFF;
+            if (b >= 0x20 && b < 0x7F && b != '\\') {
+                text.append((char)b);
+            } else {
+                text.append(String.format("\\x%02X", b));
+            }
+        }
+        return text.toString();
     }
 
     private int appendRequest(DirectBuffer buffer, int body, int bodyLength, long term) {
@@ -407,6 +436,7 @@ public final class FrameDecoder<P> {
     }
 
     private int error(int code, String what, long expected, long actual) {
+        errorSenderLength = code == UNKNOWN_SENDER ? errorSenderLength : 0;
         errorWhat = what;
         errorExpected = expected;
         errorActual = actual;

@@ -19,10 +19,13 @@ import io.skiff.core.kv.KvLevelUp;
 import io.skiff.spi.Providers;
 import io.skiff.spi.StateMachine;
 import io.skiff.spi.StateMachineContext;
+import io.skiff.spi.StateMachineProvider;
 import io.skiff.spi.Storage;
 import io.skiff.spi.StorageContext;
+import io.skiff.spi.StorageProvider;
 import io.skiff.spi.Transport;
 import io.skiff.spi.TransportContext;
+import io.skiff.spi.TransportProvider;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,14 +86,18 @@ final class CoreSkiffNode implements SkiffNode {
         StateMachine stateMachine = null;
         Transport transport = null;
         try {
-            storage = options.storageProvider().orElseGet(() -> Providers.storage(options.storage()))
-                .open(new StorageContext(address, options, directory()));
-            stateMachine = options.stateMachineProvider()
-                .orElseGet(() -> Providers.stateMachine(options.stateMachine()))
-                .open(new StateMachineContext(address, options, storage));
+            // Every provider is found before anything is opened, so that a node that cannot start for want of one
+            // (a tcp address without a TCP transport) leaves no data directory behind.
+            final StorageProvider storageProvider = options.storageProvider()
+                .orElseGet(() -> Providers.storage(options.storage()));
+            final StateMachineProvider stateMachineProvider = options.stateMachineProvider()
+                .orElseGet(() -> Providers.stateMachine(options.stateMachine()));
+            final TransportProvider transportProvider = options.network()
+                .orElseGet(() -> Providers.transport(address.protocol()));
+            storage = storageProvider.open(new StorageContext(address, options, directory()));
+            stateMachine = stateMachineProvider.open(new StateMachineContext(address, options, storage));
             final TransportEvents transportEvents = new TransportEvents(address, events);
-            transport = options.network().orElseGet(() -> Providers.transport(address.protocol()))
-                .open(new TransportContext(address, options, transportEvents));
+            transport = transportProvider.open(new TransportContext(address, options, transportEvents));
             final NodeAgent agent = new NodeAgent(address, options, host.clock(),
                 new SplittableRandom(host.electionSeed(address, options)), host.clientId(address), transport,
                 transportEvents, storage, stateMachine, events);

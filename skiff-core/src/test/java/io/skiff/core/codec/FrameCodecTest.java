@@ -107,6 +107,29 @@ class FrameCodecTest {
         assertThat(recorder.calls).isEmpty();
     }
 
+    /** Issue 13: the refusal read "invalid member sender: expected 0, actual 0", naming neither. */
+    @Test
+    void aRefusedSenderIsNamedWithTheFrameTypeAndWhatWasExpected() {
+        final FrameEncoder stranger = new FrameEncoder(CLUSTER, "/ip4/10.0.0.1/udp/1");
+        final int length = stranger.heartbeat(buffer, 0, 1, 0, 0);
+        decoder.decode(buffer, 0, length, recorder);
+        // The buffer is reused before the warning is written.
+        buffer.setMemory(0, length, (byte)0);
+
+        assertThat(decoder.describeLastError())
+            .contains("'/ip4/10.0.0.1/udp/1'")
+            .contains(MessageType.name(MessageType.HEARTBEAT))
+            .contains("expected a member");
+
+        final FrameEncoder garbled = new FrameEncoder(CLUSTER, "/ip4/\n\u00ff");
+        decoder.decode(buffer, 0, garbled.heartbeat(buffer, 0, 1, 0, 0), recorder);
+        assertThat(decoder.describeLastError()).contains("'/ip4/\\x0A?'");
+
+        final int other = new FrameEncoder(FrameHeader.clusterIdHash("other"), SENDER).heartbeat(buffer, 0, 1, 0, 0);
+        decoder.decode(buffer, 0, other, recorder);
+        assertThat(decoder.describeLastError()).startsWith("invalid cluster id");
+    }
+
     @Test
     void theResolverSeesOnlyFramesThatPassedEveryCheckWithTheirType() {
         final List<Integer> resolved = new ArrayList<>();
