@@ -4,8 +4,9 @@
  * status|join|leave}, a client of a node's gateway.
  *
  * <p>It compiles against the API alone; skiff-core, the Aeron transport and the Xodus storage are found at run time
- * through {@link java.util.ServiceLoader}, the last two also read for their options. Picocli reads the commands'
- * annotated fields reflectively, hence the {@code opens}. SLF4J, through which Xodus logs, is required only to keep
+ * through {@link java.util.ServiceLoader}, the last two also read for their options. The gateway serves HTTP with
+ * Jetty's core server and reads and writes JSON with Jackson. Picocli reads the commands' annotated fields
+ * reflectively, hence the {@code opens}. SLF4J, through which Xodus logs, is required only to keep
  * its no-binding notice off the console.
  */
 module io.skiff.cli {
@@ -13,7 +14,8 @@ module io.skiff.cli {
     requires io.skiff.transport.aeron;
     requires io.skiff.storage.xodus;
     requires info.picocli;
-    requires jdk.httpserver;
+    requires org.eclipse.jetty.server;
+    requires com.fasterxml.jackson.databind;
     requires java.net.http;
     requires org.slf4j;
 

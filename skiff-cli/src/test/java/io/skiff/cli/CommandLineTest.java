@@ -98,7 +98,12 @@ class CommandLineTest {
         "--http=70000              | --http 70000 is not a port",
         "--cluster-id=has space    | clusterId 'has space' is invalid",
         "--http-threads=0          | gateway threads must be 1 to 256, got 0",
-        "--request-timeout-ms=0    | gateway request timeout must be positive"})
+        "--request-timeout-ms=0    | gateway request timeout must be positive",
+        "--http-header-timeout-ms=0 | gateway header timeout must be positive",
+        "--http-body-timeout-ms=-1 | gateway body timeout must be positive",
+        "--http-idle-timeout-ms=0  | gateway idle timeout must be positive",
+        "--http-max-connections=0  | gateway max connections must be at least 1",
+        "--http-max-connections-per-client=2000 | gateway max connections per client must be 1 to max connections"})
     void anOptionValueOutOfItsRangeIsAUsageErrorNamingTheOption(String option, String message) {
         final List<String> args = new ArrayList<>(List.of("node", "--address", "/ip4/127.0.0.1/udp/9490", option));
         if (!option.startsWith("--http=")) {
@@ -109,6 +114,21 @@ class CommandLineTest {
 
         assertThat(result.exitCode()).as("%s", result).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).contains(message);
+    }
+
+    /** Issue 13, defect 4: the Xodus directory was created before the missing transport was noticed. */
+    @Test
+    void aNodeOnAProtocolWithoutTransportFailsLeavingNoDataDirectory(@TempDir Path directory) throws IOException {
+        final Path data = directory.resolve("data");
+
+        final Cli.Result result = Cli.run("node", "--address", "/ip4/127.0.0.1/tcp/9490", "--http", "0", "--data",
+            data.toString());
+
+        assertThat(result.exitCode()).as("%s", result).isEqualTo(ExitCodes.FAILED);
+        assertThat(result.err()).contains("tcp");
+        assertThat(data).satisfiesAnyOf(
+            path -> assertThat(path).doesNotExist(),
+            path -> assertThat(path).isEmptyDirectory());
     }
 
     @Test

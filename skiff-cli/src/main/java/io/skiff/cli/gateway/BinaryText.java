@@ -1,6 +1,7 @@
 package io.skiff.cli.gateway;
 
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,7 @@ final class BinaryText {
             if (!(text instanceof String)) {
                 throw GatewayError.badRequest(where + ": '" + field + "' must be a string, got " + text);
             }
-            return Optional.of(((String)text).getBytes(StandardCharsets.UTF_8));
+            return Optional.of(encode((String)text, where, field));
         }
         if (null != base64) {
             if (!(base64 instanceof String)) {
@@ -61,6 +62,26 @@ final class BinaryText {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A JSON escape can spell a lone surrogate (D800 to DFFF without its partner), which has no UTF-8 form:
+     * {@code getBytes} would turn it into {@code ?} and store a key or value the client did not send.
+     */
+    private static byte[] encode(String text, String where, String field) {
+        try {
+            final ByteBuffer bytes = StandardCharsets.UTF_8.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .encode(CharBuffer.wrap(text));
+            final byte[] encoded = new byte[bytes.remaining()];
+            bytes.get(encoded);
+            return encoded;
+        } catch (CharacterCodingException e) {
+            throw GatewayError.badRequest(where + ": '" + field + "' holds a lone surrogate (an unpaired escape "
+                + "from \\uD800 to \\uDFFF): expected well-formed Unicode text, or '" + field + BASE64_SUFFIX
+                + "' for any bytes");
+        }
     }
 
     /** @return the bytes as text when they are well-formed UTF-8. */

@@ -9,12 +9,13 @@ import java.util.Objects;
  *
  * @param bind            host and port to listen on; port 0 picks a free one.
  * @param threads         handler threads: the most requests served at once (each waits for its node's answer).
- * @param queueCapacity   requests waiting for a thread; beyond them new connections are closed unanswered.
+ * @param queueCapacity   requests waiting for a thread; beyond them requests are answered 503.
  * @param requestTimeout  how long a request waits for the node before it is answered 504.
  * @param maxCommandBytes the node's {@code maxCommandBytes}: larger writes are answered 413 before reaching it.
+ * @param limits          timeouts and connection bounds of the HTTP server.
  */
 public record GatewayOptions(InetSocketAddress bind, int threads, int queueCapacity, Duration requestTimeout,
-    int maxCommandBytes) {
+    int maxCommandBytes, HttpLimits limits) {
 
     /** Default {@link #threads()}. */
     public static final int DEFAULT_THREADS = 8;
@@ -40,5 +41,12 @@ public record GatewayOptions(InetSocketAddress bind, int threads, int queueCapac
         if (maxCommandBytes < 1) {
             throw new IllegalArgumentException("maxCommandBytes must be positive, got " + maxCommandBytes);
         }
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** Options with {@link HttpLimits#DEFAULTS}. */
+    public GatewayOptions(InetSocketAddress bind, int threads, int queueCapacity, Duration requestTimeout,
+        int maxCommandBytes) {
+        this(bind, threads, queueCapacity, requestTimeout, maxCommandBytes, HttpLimits.DEFAULTS);
     }
 }

@@ -1,25 +1,30 @@
 package io.skiff.cli.gateway;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.skiff.SkiffNode;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A node's HTTP gateway on the JDK's built-in server: the node's key-value database, status, metrics and membership
- * for curl and scripts.
+ * A node's HTTP gateway on Jetty's core server: the node's key-value database, status, metrics and membership for
+ * curl and scripts.
  *
  * <pre>
  * PUT    /kv/{key}            body = value               204; 413 when larger than maxCommandBytes
@@ -37,31 +42,71 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Keys in paths and query parameters are percent-decoded to bytes (UTF-8 for text). In JSON, a key or value that
  * is not UTF-8 travels as {@code keyBase64}/{@code valueBase64}. Errors are JSON {@code {"error": message,
- * "status": n, ...}}: 400 for malformed input, 404 for an absent key or unknown route, 405 with {@code Allow} for a
- * wrong method, 413 for a body over the limit, 503 when no leader is reachable (with {@code "leader"}, the one this
- * node knows of, or null), 504 on timeout (with {@code "outcomeUnknown"}), 500 for other failures.
+ * "status": n, ...}}, also those Jetty answers before a request reaches the routes: 400 for malformed input, 404 for
+ * an absent key or unknown route, 405 with {@code Allow} for a wrong method, 413 for a body over the limit, 414/431
+ * for a request line or headers over {@link HttpLimits#maxHeaderBytes()}, 503 when no leader is reachable (with
+ * {@code "leader"}, the one this node knows of, or null) or when too many requests wait, 504 on timeout (with
+ * {@code "outcomeUnknown"}), 500 for other failures.
  *
- * <p>Requests are served by a fixed pool of {@link GatewayOptions#threads()} threads, each waiting for its node's
- * answer, with {@link GatewayOptions#queueCapacity()} requests queued; when the queue is full the server closes new
- * connections without an answer rather than let memory grow.
+ * <p>Jetty reads requests without a thread per connection, so connections that are slow to send cost no handler
+ * thread; {@link ReadDeadlines} closes those that take too long, {@link ClientConnectionLimit} and Jetty's
+ * {@link NetworkConnectionLimit} bound how many there are. At most {@link GatewayOptions#threads()} requests are
+ * served at once (each waits for its node's answer); up to {@link GatewayOptions#queueCapacity()} more wait, without
+ * a thread, for at most the request timeout, and further ones are answered 503.
  */
 public final class HttpGateway implements AutoCloseable {
     /** Connections the listening socket keeps waiting to be accepted. */
     static final int BACKLOG = 128;
     /** How long a stopping gateway lets requests in progress finish. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
+    /** Threads Jetty needs besides the handlers: its acceptor, selector and what it reserves for itself. */
+    static final int SERVER_THREADS = 6;
 
     private final GatewayOptions options;
-    private final HttpServer server;
-    private final ThreadPoolExecutor executor;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ReadDeadlines deadlines;
     private final KvRoutes kv;
     private final ClusterRoutes cluster;
     private final MetricsRoute metrics;
 
-    private HttpGateway(SkiffNode node, GatewayOptions options, HttpServer server, ThreadPoolExecutor executor) {
+    private HttpGateway(SkiffNode node, GatewayOptions options) {
         this.options = options;
-        this.server = server;
-        this.executor = executor;
+        final HttpLimits limits = options.limits();
+        final QueuedThreadPool threads = new QueuedThreadPool(options.threads() + SERVER_THREADS);
+        threads.setName("skiff-http");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
+        final HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setRequestHeaderSize(limits.maxHeaderBytes());
+        // Keys may hold any byte: the routes decode the raw path themselves, and answer a bad escape with their
+        // own message, so Jetty passes on encoded slashes, dots and malformed escapes alike.
+        http.setUriCompliance(UriCompliance.UNSAFE);
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(options.bind().getHostString());
+        connector.setPort(options.bind().getPort());
+        connector.setAcceptQueueSize(BACKLOG);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        this.deadlines = new ReadDeadlines(connector.getScheduler(), limits.headerTimeout(), limits.bodyTimeout());
+        connector.addEventListener(deadlines);
+        connector.addEventListener(new ClientConnectionLimit(limits.maxConnectionsPerClient()));
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+        final QoSHandler admission = new QoSHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+                Callback callback) {
+                HttpGateway.this.handle(request, response, callback);
+                return true;
+            }
+        });
+        admission.setMaxRequestCount(options.threads());
+        admission.setMaxSuspendedRequestCount(options.queueCapacity());
+        admission.setMaxSuspend(options.requestTimeout());
+        server.setHandler(admission);
+        server.setErrorHandler(new JsonErrorHandler());
         this.kv = new KvRoutes(node, options);
         this.cluster = new ClusterRoutes(node, options);
         this.metrics = new MetricsRoute(node);
@@ -76,20 +121,22 @@ public final class HttpGateway implements AutoCloseable {
      * @throws IOException when the address cannot be bound, for example because the port is in use.
      */
     public static HttpGateway start(SkiffNode node, GatewayOptions options) throws IOException {
-        final HttpServer server = HttpServer.create(options.bind(), BACKLOG);
-        final ThreadPoolExecutor executor = new ThreadPoolExecutor(options.threads(), options.threads(), 0,
-            TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(options.queueCapacity()), threadsNamed("skiff-http-"),
-            new ThreadPoolExecutor.AbortPolicy());
-        server.setExecutor(executor);
-        final HttpGateway gateway = new HttpGateway(node, options, server, executor);
-        server.createContext("/", gateway::handle);
-        server.start();
+        final HttpGateway gateway = new HttpGateway(node, options);
+        try {
+            gateway.server.start();
+        } catch (IOException e) {
+            gateway.close();
+            throw e;
+        } catch (Exception e) {
+            gateway.close();
+            throw new IOException("cannot start the HTTP gateway on " + options.bind() + ": " + e, e);
+        }
         return gateway;
     }
 
     /** @return the address the gateway listens on, with the port it got when asked for port 0. */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return new InetSocketAddress(options.bind().getAddress(), connector.getLocalPort());
     }
 
     /**
@@ -98,33 +145,37 @@ public final class HttpGateway implements AutoCloseable {
      */
     @Override
     public void close() {
-        executor.shutdown();
         try {
-            executor.awaitTermination(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            server.stop();
+        } catch (Exception e) {
+            // Stopping is best effort: what could not stop gracefully is closed with the server's threads.
         }
-        server.stop(0);
-        executor.shutdownNow();
     }
 
-    private void handle(HttpExchange exchange) {
-        try {
-            Response response;
-            try {
-                response = route(Request.of(exchange));
-            } catch (GatewayError e) {
-                response = e.toResponse();
-            } catch (UncheckedIOException e) {
-                // The client went away while sending its body: nobody to answer.
-                return;
-            } catch (RuntimeException e) {
-                response = new GatewayError(500, "the gateway failed: " + e).toResponse();
-            }
-            send(exchange, response);
-        } finally {
-            exchange.close();
+    private void handle(org.eclipse.jetty.server.Request exchange, org.eclipse.jetty.server.Response out,
+        Callback callback) {
+        final Connection connection = exchange.getConnectionMetaData().getConnection();
+        final Runnable bodyRead = () -> deadlines.bodyRead(connection);
+        if (Request.hasBody(exchange)) {
+            deadlines.headersRead(connection);
+        } else {
+            bodyRead.run();
         }
+        Response response;
+        try {
+            response = route(Request.of(exchange, bodyRead));
+        } catch (GatewayError e) {
+            response = e.toResponse();
+        } catch (UncheckedIOException e) {
+            // The client went away while sending its body: nobody to answer.
+            callback.failed(e.getCause());
+            return;
+        } catch (RuntimeException e) {
+            response = new GatewayError(500, "the gateway failed: " + e).toResponse();
+        }
+        // A route that failed before reading the body leaves it unread; it no longer matters when it comes.
+        bodyRead.run();
+        send(response, out, Callback.from(callback, () -> deadlines.responseSent(connection)));
     }
 
     private Response route(Request request) {
@@ -199,31 +250,12 @@ public final class HttpGateway implements AutoCloseable {
             + "; expected " + allowed, Map.of(), Map.of("Allow", allowed));
     }
 
-    private static void send(HttpExchange exchange, Response response) {
-        try {
-            if (null != response.contentType()) {
-                exchange.getResponseHeaders().set("Content-Type", response.contentType());
-            }
-            response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-            final int length = response.body().length;
-            // -1 announces no body at all, which 204 requires; 0 would announce a chunked one.
-            exchange.sendResponseHeaders(response.status(), length == 0 ? -1 : length);
-            if (length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(response.body());
-                }
-            }
-        } catch (IOException e) {
-            // The client hung up; the answer has nowhere to go.
+    static void send(Response response, org.eclipse.jetty.server.Response out, Callback callback) {
+        out.setStatus(response.status());
+        if (null != response.contentType()) {
+            out.getHeaders().put(HttpHeader.CONTENT_TYPE, response.contentType());
         }
-    }
-
-    private static ThreadFactory threadsNamed(String prefix) {
-        final AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            final Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        response.headers().forEach((name, value) -> out.getHeaders().put(name, value));
+        out.write(true, ByteBuffer.wrap(response.body()), callback);
     }
 }

@@ -1,6 +1,7 @@
 package io.skiff.cli.gateway;
 
-import com.sun.net.httpserver.HttpExchange;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,18 +24,31 @@ final class Request {
     final String method;
     /** The path as sent, still percent-encoded, so that an encoded {@code /} in a key is not a separator. */
     final String rawPath;
-    private final HttpExchange exchange;
+    private final org.eclipse.jetty.server.Request exchange;
+    private final Runnable bodyRead;
     private final Map<String, byte[]> parameters;
 
-    private Request(HttpExchange exchange) {
+    private Request(org.eclipse.jetty.server.Request exchange, Runnable bodyRead) {
         this.exchange = exchange;
-        this.method = exchange.getRequestMethod();
-        this.rawPath = exchange.getRequestURI().getRawPath();
-        this.parameters = parseQuery(exchange.getRequestURI().getRawQuery());
+        this.bodyRead = bodyRead;
+        this.method = exchange.getMethod();
+        this.rawPath = exchange.getHttpURI().getPath();
+        this.parameters = parseQuery(exchange.getHttpURI().getQuery());
     }
 
-    static Request of(HttpExchange exchange) {
-        return new Request(exchange);
+    /**
+     * @param exchange the request as Jetty has it.
+     * @param bodyRead called once the body is read, which ends its read deadline.
+     * @return the request.
+     * @throws GatewayError 400 for a malformed query.
+     */
+    static Request of(org.eclipse.jetty.server.Request exchange, Runnable bodyRead) {
+        return new Request(exchange, bodyRead);
+    }
+
+    /** @return whether the request announces a body: a positive Content-Length or a chunked one. */
+    static boolean hasBody(org.eclipse.jetty.server.Request exchange) {
+        return exchange.getLength() > 0 || exchange.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     }
 
     /**
@@ -106,43 +120,38 @@ final class Request {
      * @throws GatewayError 413 when the body is longer than the limit.
      */
     byte[] body(int limit, String what) {
-        final String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (null != declared) {
-            final long length;
-            try {
-                length = Long.parseLong(declared.trim());
-            } catch (NumberFormatException e) {
-                throw GatewayError.badRequest("Content-Length '" + declared + "' is not a number");
-            }
-            if (length > limit) {
-                // Refused without keeping a byte of it, but read: see discardRest.
-                discardRest();
-                throw tooLarge(length + " bytes", limit, what);
-            }
+        // Jetty has checked that a Content-Length is a number; -1 when there is none (chunked).
+        final long declared = exchange.getLength();
+        final InputStream in = Content.Source.asInputStream(exchange);
+        if (declared > limit) {
+            // Refused without keeping a byte of it, but read: see discardRest.
+            discardRest(in);
+            throw tooLarge(declared + " bytes", limit, what);
         }
-        try (InputStream in = exchange.getRequestBody()) {
-            final byte[] body = in.readNBytes(limit + 1);
-            if (body.length > limit) {
-                discardRest();
-                throw tooLarge("more than " + limit + " bytes", limit, what);
-            }
-            return body;
+        final byte[] body;
+        try {
+            body = in.readNBytes(limit + 1);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the request body", e);
         }
+        if (body.length > limit) {
+            discardRest(in);
+            throw tooLarge("more than " + limit + " bytes", limit, what);
+        }
+        bodyRead.run();
+        return body;
     }
 
     /**
-     * Reads and drops what is left of the request body, up to {@link #MAX_DISCARDED_BYTES}. The JDK server drains
-     * only 64 KiB of an unread body and then closes the connection with the rest unread, which resets it; a client
-     * still reading the 413 then loses it ("fixed content-length: 120, bytes received: 0" for a 70,000-byte PUT).
-     * Beyond the bound the reset is accepted: reading megabytes only to refuse them would let a client keep the
-     * gateway busy.
+     * Reads and drops what is left of the request body, up to {@link #MAX_DISCARDED_BYTES}. A server that answers
+     * with a body still unread closes the connection with the rest unread, which resets it; a client still sending
+     * then loses the 413 ("fixed content-length: 120, bytes received: 0" for a 70,000-byte PUT). Beyond the bound
+     * the reset is accepted: reading megabytes only to refuse them would let a client keep the gateway busy.
      */
-    private void discardRest() {
+    private void discardRest(InputStream in) {
         final byte[] scratch = new byte[8192];
         long discarded = 0;
-        try (InputStream in = exchange.getRequestBody()) {
+        try {
             int read;
             while (discarded < MAX_DISCARDED_BYTES && (read = in.read(scratch)) > 0) {
                 discarded += read;
@@ -150,6 +159,7 @@ final class Request {
         } catch (IOException e) {
             // The client went away; the answer is still attempted and fails quietly like any other.
         }
+        bodyRead.run();
     }
 
     private static GatewayError tooLarge(String actual, int limit, String what) {

@@ -1,6 +1,6 @@
 package io.skiff.cli.json;
 
-/** Malformed JSON; the message names the offset, what was expected there and what was found. */
+/** Malformed or over-limit JSON; the message names the offset and what was wrong there. */
 public final class JsonException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

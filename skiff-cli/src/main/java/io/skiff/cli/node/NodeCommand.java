@@ -12,6 +12,7 @@ import io.skiff.cli.ExitCodes;
 import io.skiff.cli.SkiffCommand;
 import io.skiff.cli.gateway.GatewayOptions;
 import io.skiff.cli.gateway.HttpGateway;
+import io.skiff.cli.gateway.HttpLimits;
 import io.skiff.storage.xodus.Durability;
 import io.skiff.storage.xodus.XodusStorageOptions;
 import io.skiff.transport.aeron.AeronTransportOptions;
@@ -122,6 +123,31 @@ public final class NodeCommand implements Callable<Integer> {
         description = "HTTP requests served at once (default: ${DEFAULT-VALUE}).")
     private int httpThreads;
 
+    @Option(names = "--http-header-timeout-ms", paramLabel = "MS",
+        defaultValue = "" + HttpLimits.DEFAULT_HEADER_TIMEOUT_MS,
+        description = "Time a connection has to send a request's line and headers, from its opening or its previous "
+            + "response; then it is closed, which ends slowloris clients (default: ${DEFAULT-VALUE}).")
+    private long httpHeaderTimeoutMs;
+
+    @Option(names = "--http-body-timeout-ms", paramLabel = "MS", defaultValue = "" + HttpLimits.DEFAULT_BODY_TIMEOUT_MS,
+        description = "Time a request has to send its body once its headers are in (default: ${DEFAULT-VALUE}).")
+    private long httpBodyTimeoutMs;
+
+    @Option(names = "--http-idle-timeout-ms", paramLabel = "MS", defaultValue = "" + HttpLimits.DEFAULT_IDLE_TIMEOUT_MS,
+        description = "Time an HTTP connection may stay silent before it is closed (default: ${DEFAULT-VALUE}).")
+    private long httpIdleTimeoutMs;
+
+    @Option(names = "--http-max-connections", paramLabel = "N",
+        defaultValue = "" + HttpLimits.DEFAULT_MAX_CONNECTIONS,
+        description = "Open HTTP connections in total; further ones wait to be accepted (default: ${DEFAULT-VALUE}).")
+    private int httpMaxConnections;
+
+    @Option(names = "--http-max-connections-per-client", paramLabel = "N",
+        defaultValue = "" + HttpLimits.DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+        description = "Open HTTP connections from one IP address; further ones are closed at once "
+            + "(default: ${DEFAULT-VALUE}).")
+    private int httpMaxConnectionsPerClient;
+
     @Override
     public Integer call() {
         final SkiffOptions options = options();
@@ -194,8 +220,12 @@ public final class NodeCommand implements Callable<Integer> {
 
     private GatewayOptions gatewayOptions(SkiffOptions options) {
         try {
+            final HttpLimits limits = new HttpLimits(Duration.ofMillis(httpHeaderTimeoutMs),
+                Duration.ofMillis(httpBodyTimeoutMs), Duration.ofMillis(httpIdleTimeoutMs), httpMaxConnections,
+                httpMaxConnectionsPerClient, HttpLimits.DEFAULT_MAX_HEADER_BYTES);
             return new GatewayOptions(new InetSocketAddress(httpHost, httpPort), httpThreads,
-                GatewayOptions.DEFAULT_QUEUE_CAPACITY, Duration.ofMillis(requestTimeoutMs), options.maxCommandBytes());
+                GatewayOptions.DEFAULT_QUEUE_CAPACITY, Duration.ofMillis(requestTimeoutMs), options.maxCommandBytes(),
+                limits);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
