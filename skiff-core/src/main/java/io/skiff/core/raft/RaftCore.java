@@ -111,6 +111,8 @@ public final class RaftCore implements MessageHandler<Peer> {
     /** A leader was heard in this duty cycle; the promise runs from the next reading of the clock, taken after. */
     private boolean promisePending;
     private long promiseStartNs;
+    /** The leader promised, which may have this node's vote; {@code null} after a restart: it may be anyone. */
+    private Peer promisedTo;
     /** Leader: it told a node to take over in this term, which may campaign past the voters' promise at any time. */
     private boolean leaseForfeited;
     private final EnumSet<DeliberateBug> bugs = EnumSet.noneOf(DeliberateBug.class);
@@ -896,7 +898,7 @@ public final class RaftCore implements MessageHandler<Peer> {
         long round) {
         if (messageTerm > term) {
             final boolean voteRequest = type == MessageType.VOTE_REQUEST || type == MessageType.PRE_VOTE_REQUEST;
-            if (voteRequest && !transfer && inLease()) {
+            if (voteRequest && !transfer && inLease(from)) {
                 return false;
             }
             if (type == MessageType.PRE_VOTE_REQUEST || (type == MessageType.PRE_VOTE_RESPONSE && preVoteGranted)) {
@@ -931,11 +933,11 @@ public final class RaftCore implements MessageHandler<Peer> {
 
     /**
      * Whether this node heard from a live leader within the minimum election timeout (thesis §4.2.3), or keeps its
-     * promise to the leader it last heard.
+     * promise to the leader it last heard, which the candidate is not.
      */
-    private boolean inLease() {
+    private boolean inLease(Peer candidate) {
         return config.checkQuorum() && (null != leader && nowNs - lastLeaderContactNs < config.electionTimeoutMinNs()
-            || keepsPromise());
+            || keepsPromise() && candidate != promisedTo);
     }
 
     /**
@@ -948,10 +950,11 @@ public final class RaftCore implements MessageHandler<Peer> {
             && (promisePending || promiseClock.nowNs() - promiseStartNs < config.electionTimeoutMinNs());
     }
 
-    /** Starts this node's promise not to vote for another leader, from the next reading of the clock. */
-    private void promise() {
+    /** Starts this node's promise not to vote for another than this leader, from the next reading of the clock. */
+    private void promise(Peer leader) {
         promised = true;
         promisePending = true;
+        promisedTo = leader;
     }
 
     // ---------------------------------------------------------------- messages
@@ -1350,7 +1353,7 @@ public final class RaftCore implements MessageHandler<Peer> {
             leader = from.address();
         }
         lastLeaderContactNs = nowNs;
-        promise();
+        promise(from);
         if (weakenedUntilNs > nowNs && term > weakenedTerm) {
             weakenedUntilNs = Long.MIN_VALUE;
         }
@@ -1389,7 +1392,7 @@ public final class RaftCore implements MessageHandler<Peer> {
         leader = null == newLeader ? null : newLeader.address();
         if (null != newLeader) {
             lastLeaderContactNs = nowNs;
-            promise();
+            promise(newLeader);
         }
         resetElectionTimer();
     }
