@@ -416,6 +416,10 @@ public final class RaftCore implements MessageHandler<Peer> {
         nowNs = Math.max(nowNs, now);
         leaseClock.observe(now);
         promiseClock.observe(now);
+        if (promisePending) {
+            promisePending = false;
+            promiseStartNs = promiseClock.nowNs();
+        }
     }
 
     /**
@@ -425,10 +429,6 @@ public final class RaftCore implements MessageHandler<Peer> {
      */
     public void tick(long now) {
         advanceClock(now);
-        if (promisePending) {
-            promisePending = false;
-            promiseStartNs = promiseClock.nowNs();
-        }
         if (null != transfer && nowNs >= transfer.deadlineNs) {
             finishTransfer(MembershipStatus.TIMEOUT, transfer.target + " did not take over in time"
                 + (role == Role.LEADER ? "; this node keeps leading" : ""));
