@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Builds skiff-benchmarks and runs the benchmark suite, writing every result under one directory.
 #
-#   scripts/bench.sh [all|jmh|load|profile]     (default: all = jmh, then load)
+#   scripts/bench.sh [all|jmh|load|profile|lease]     (default: all = jmh, then load)
 #
 #   jmh      every JMH benchmark with -prof gc (about 10 min on 2 cores): jmh.txt, jmh.json
 #   load     the load tool on the main cases, 10 s warm-up + 20 s measured each (about 5 min): load.txt, load.jsonl
 #   profile  the in-memory cluster with 64 writes in flight under JFR (1 ms CPU sampling): profile.jfr and its
 #            summary profile.txt (threads, hottest methods by self and total samples, allocation sites)
+#   lease    reads/s of LEASE against LINEARIZABLE reads, 64 in flight on the in-memory cluster, run alternately
+#            (A B A B ...) BENCH_ROUNDS times (3) so that the load of a shared machine falls on both alike:
+#            lease.txt (each run's gets/s and the ratio of each pair), lease.jsonl
 #
 # Environment:
 #   BENCH_OUT         result directory (default skiff-benchmarks/target/bench-results/<UTC time>)
@@ -67,6 +70,23 @@ run_load() {
         --state-machine kv-storage --in-flight 64
 }
 
+run_lease() {
+    local rounds=${BENCH_ROUNDS:-3} consistency rate
+    for ((i = 1; i <= rounds; i++)); do
+        for consistency in linearizable lease; do
+            # shellcheck disable=SC2016 # $1 and $3 are awk's
+            rate=$( { java -Xmx2g -jar "$jar" load --transport mem --storage memory --in-flight 64 --reads 100 \
+                --read-consistency "$consistency" --warmup "$warmup" --duration "$duration" --progress 0 \
+                --json-out "$out/lease.jsonl" || true; } | awk '$1 == "get" {print $3}')
+            echo "$consistency $rate" | tee -a "$out/lease.txt"
+        done
+    done
+    paste -d' ' <(awk '$1 == "linearizable" {print $2}' "$out/lease.txt") \
+        <(awk '$1 == "lease" {print $2}' "$out/lease.txt") \
+        | awk '{printf "pair %d: linearizable %.0f/s, lease %.0f/s, lease/linearizable %.2f\n", NR, $1, $2, $2 / $1}' \
+        | tee -a "$out/lease.txt"
+}
+
 run_profile() {
     local settings="$out/profile.jfc"
     # The JDK's 'profile' settings with CPU sampling every 1 ms instead of 10-20 ms.
@@ -87,6 +107,7 @@ case "$what" in
     jmh) run_jmh ;;
     load) run_load ;;
     profile) run_profile ;;
-    *) echo "usage: scripts/bench.sh [all|jmh|load|profile]" >&2; exit 1 ;;
+    lease) run_lease ;;
+    *) echo "usage: scripts/bench.sh [all|jmh|load|profile|lease]" >&2; exit 1 ;;
 esac
 echo "results in $out"

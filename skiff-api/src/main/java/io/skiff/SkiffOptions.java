@@ -104,6 +104,8 @@ public final class SkiffOptions {
     private final int maxCommandBytes;
     private final boolean preVote;
     private final boolean checkQuorum;
+    /** {@code null}: the default, which follows the election timeout. */
+    private final Duration leaseClockDrift;
     private final Long seed;
     private final List<byte[]> authenticationKeys;
     private final Map<Class<?>, Object> providerOptions;
@@ -138,6 +140,7 @@ public final class SkiffOptions {
         maxCommandBytes = b.maxCommandBytes;
         preVote = b.preVote;
         checkQuorum = b.checkQuorum;
+        leaseClockDrift = b.leaseClockDrift;
         seed = b.seed;
         authenticationKeys = copyKeys(b.authenticationKeys);
         providerOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.providerOptions));
@@ -351,6 +354,22 @@ public final class SkiffOptions {
     }
 
     /**
+     * How much shorter than {@link #electionTimeoutMin()} a leader's lease is, for
+     * {@link ReadConsistency#LEASE} reads. A follower that acknowledged a heartbeat refuses to vote for anyone else
+     * (and does not campaign) for {@code electionTimeoutMin} after it received it; the leader counts its lease from
+     * when it sent the heartbeat round a majority acknowledged, for {@code electionTimeoutMin - leaseClockDrift}.
+     * The allowance must cover how much the nodes' monotonic clocks may disagree on the length of that interval
+     * (their rates differ; a step of a follower's clock counts for at most half the allowance). Clocks that drift
+     * more than this void the guarantee of lease reads, never that of linearizable ones. Default: a tenth of
+     * {@code electionTimeoutMin}.
+     *
+     * @return the clock-drift allowance.
+     */
+    public Duration leaseClockDrift() {
+        return null == leaseClockDrift ? electionTimeoutMin.dividedBy(10) : leaseClockDrift;
+    }
+
+    /**
      * Shared secrets that authenticate every frame (HMAC-SHA256): the first key signs, every key verifies.
      * Empty (the default) sends frames without a MAC and accepts any frame of the cluster id.
      *
@@ -389,7 +408,7 @@ public final class SkiffOptions {
             + ", waitBeforeLeave=" + waitBeforeLeave + ", minLogRetention=" + minLogRetention
             + ", snapshotInterval=" + snapshotInterval
             + ", installSnapshotChunkSize=" + installSnapshotChunkSize + ", preVote=" + preVote
-            + ", checkQuorum=" + checkQuorum + "}";
+            + ", checkQuorum=" + checkQuorum + ", leaseClockDrift=" + leaseClockDrift() + "}";
     }
 
     /** Mutable builder of {@link SkiffOptions}; every setter validates its own argument, {@link #build()} the rest. */
@@ -423,6 +442,8 @@ public final class SkiffOptions {
         private int maxCommandBytes = DEFAULT_MAX_COMMAND_BYTES;
         private boolean preVote = true;
         private boolean checkQuorum = true;
+        /** {@code null}: a tenth of the election timeout, whatever it is set to. */
+        private Duration leaseClockDrift;
         private Long seed;
         private List<byte[]> authenticationKeys = List.of();
         private final Map<Class<?>, Object> providerOptions = new LinkedHashMap<>();
@@ -460,6 +481,7 @@ public final class SkiffOptions {
             maxCommandBytes = o.maxCommandBytes;
             preVote = o.preVote;
             checkQuorum = o.checkQuorum;
+            leaseClockDrift = o.leaseClockDrift;
             seed = o.seed;
             authenticationKeys = o.authenticationKeys;
             providerOptions.putAll(o.providerOptions);
@@ -693,6 +715,15 @@ public final class SkiffOptions {
         }
 
         /**
+         * @param value the clock-drift allowance of lease reads, see {@link SkiffOptions#leaseClockDrift()}.
+         * @return this builder.
+         */
+        public Builder leaseClockDrift(Duration value) {
+            leaseClockDrift = positive(value, "leaseClockDrift");
+            return this;
+        }
+
+        /**
          * Fixes the seed of the election-timeout randomness (each node mixes in its own address), for
          * reproducible runs. Without a seed each node draws one from a secure source.
          *
@@ -756,6 +787,13 @@ public final class SkiffOptions {
                 throw new InvalidOptionsException("appendEntriesInterval (" + appendEntriesInterval.toMillis()
                     + " ms) must be less than electionTimeoutMin (" + electionTimeoutMin.toMillis()
                     + " ms), or followers time out between heartbeats");
+            }
+            if (null != leaseClockDrift
+                && leaseClockDrift.compareTo(electionTimeoutMin.minus(appendEntriesInterval)) >= 0) {
+                throw new InvalidOptionsException("leaseClockDrift (" + leaseClockDrift.toMillis()
+                    + " ms) must be less than electionTimeoutMin - appendEntriesInterval ("
+                    + electionTimeoutMin.minus(appendEntriesInterval).toMillis() + " ms): a lease lasts "
+                    + "electionTimeoutMin - leaseClockDrift from a heartbeat, and must outlast the interval to the next");
             }
             if (maxInflightBytes < maxAppendBytes) {
                 throw new InvalidOptionsException("maxInflightBytes (" + maxInflightBytes

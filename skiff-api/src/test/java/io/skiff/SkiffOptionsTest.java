@@ -97,6 +97,29 @@ class SkiffOptionsTest {
     }
 
     @Test
+    void theLeaseClockDriftDefaultsToATenthOfTheElectionTimeoutWhateverItIsSetTo() {
+        assertThat(SkiffOptions.defaults().leaseClockDrift()).isEqualTo(Duration.ofMillis(30));
+        final SkiffOptions shorter = SkiffOptions.defaults().toBuilder().electionTimeoutMin(Duration.ofMillis(50))
+            .appendEntriesInterval(Duration.ofMillis(10)).build();
+        assertThat(shorter.leaseClockDrift()).isEqualTo(Duration.ofMillis(5));
+        assertThat(shorter.toBuilder().leaseClockDrift(Duration.ofMillis(7)).build().leaseClockDrift())
+            .isEqualTo(Duration.ofMillis(7));
+    }
+
+    @Test
+    void aLeaseClockDriftThatLeavesTheLeaseNoLongerThanAHeartbeatIsRejectedNamingTheValues() {
+        assertThatThrownBy(() -> SkiffOptions.builder().leaseClockDrift(Duration.ofMillis(200)).build())
+            .isInstanceOf(InvalidOptionsException.class)
+            .hasMessageStartingWith("leaseClockDrift (200 ms) must be less than electionTimeoutMin - "
+                + "appendEntriesInterval (200 ms)");
+        assertThat(SkiffOptions.builder().leaseClockDrift(Duration.ofMillis(199)).build().leaseClockDrift())
+            .isEqualTo(Duration.ofMillis(199));
+        assertThatThrownBy(() -> SkiffOptions.builder().leaseClockDrift(Duration.ZERO))
+            .isInstanceOf(InvalidOptionsException.class)
+            .hasMessage("leaseClockDrift must be a positive duration, got PT0S");
+    }
+
+    @Test
     void inflightBytesBelowAppendBytesIsRejectedNamingBothValues() {
         assertThatThrownBy(() -> SkiffOptions.builder().maxAppendBytes(8192).maxInflightBytes(4096).build())
             .isInstanceOf(InvalidOptionsException.class)

@@ -1,5 +1,7 @@
 package io.skiff.benchmarks.load;
 
+import io.skiff.ReadConsistency;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -11,8 +13,8 @@ import java.util.Locale;
  * @param clients          independent clients, each with its own window of requests.
  * @param inFlight         requests each client keeps outstanding (1: sequential).
  * @param valueBytes       bytes of every written value.
- * @param readPercent      share of linearizable reads (levelup {@code get}) among requests, 0 to 100; the rest are
- *                         {@code put}s.
+ * @param readPercent      share of reads (levelup {@code get}) among requests, 0 to 100; the rest are {@code put}s.
+ * @param readConsistency  how fresh the reads are.
  * @param keys             distinct keys, chosen uniformly at random.
  * @param warmup           load before measuring, not counted.
  * @param duration         measured load.
@@ -22,8 +24,9 @@ import java.util.Locale;
  * @param json             print the result as JSON instead of a table.
  * @param jsonOut          a file to append the result to as one line of JSON, besides printing it; or {@code null}.
  */
-public record LoadOptions(ClusterSpec cluster, int clients, int inFlight, int valueBytes, int readPercent, int keys,
-    Duration warmup, Duration duration, boolean allNodes, Duration progressInterval, boolean json, Path jsonOut) {
+public record LoadOptions(ClusterSpec cluster, int clients, int inFlight, int valueBytes, int readPercent,
+    ReadConsistency readConsistency, int keys, Duration warmup, Duration duration, boolean allNodes,
+    Duration progressInterval, boolean json, Path jsonOut) {
 
     /** The usage text, also printed for {@code --help}. */
     public static final String USAGE = String.join("\n",
@@ -38,7 +41,8 @@ public record LoadOptions(ClusterSpec cluster, int clients, int inFlight, int va
         "  --clients N            independent clients (1)",
         "  --in-flight N          requests outstanding per client (1)",
         "  --value-size BYTES     value size of writes (100)",
-        "  --reads PERCENT        share of linearizable reads, 0-100 (0)",
+        "  --reads PERCENT        share of reads, 0-100 (0)",
+        "  --read-consistency linearizable|lease|local  how fresh the reads are (linearizable)",
         "  --keys N               distinct keys (10000)",
         "  --warmup DURATION      load before measuring, e.g. 5s, 500ms (5s)",
         "  --duration DURATION    measured load (20s)",
@@ -83,6 +87,7 @@ public record LoadOptions(ClusterSpec cluster, int clients, int inFlight, int va
         int inFlight = 1;
         int valueBytes = 100;
         int readPercent = 0;
+        ReadConsistency readConsistency = ReadConsistency.LINEARIZABLE;
         int keys = 10_000;
         Duration warmup = Duration.ofSeconds(5);
         Duration duration = Duration.ofSeconds(20);
@@ -104,6 +109,7 @@ public record LoadOptions(ClusterSpec cluster, int clients, int inFlight, int va
                 case "--in-flight" -> inFlight = integer(option, value(args, ++i, option));
                 case "--value-size" -> valueBytes = integer(option, value(args, ++i, option));
                 case "--reads" -> readPercent = integer(option, value(args, ++i, option));
+                case "--read-consistency" -> readConsistency = consistency(value(args, ++i, option));
                 case "--keys" -> keys = integer(option, value(args, ++i, option));
                 case "--warmup" -> warmup = duration(option, value(args, ++i, option));
                 case "--duration" -> duration = duration(option, value(args, ++i, option));
@@ -114,7 +120,7 @@ public record LoadOptions(ClusterSpec cluster, int clients, int inFlight, int va
             }
         }
         return new LoadOptions(new ClusterSpec(nodes, transport, storage, durable, stateMachine), clients, inFlight,
-            valueBytes, readPercent, keys, warmup, duration, allNodes, progress, json, jsonOut);
+            valueBytes, readPercent, readConsistency, keys, warmup, duration, allNodes, progress, json, jsonOut);
     }
 
     /** @return total requests outstanding at once. */
@@ -127,6 +133,16 @@ public record LoadOptions(ClusterSpec cluster, int clients, int inFlight, int va
             throw new IllegalArgumentException("option " + option + " expects a value, actual none");
         }
         return args[i];
+    }
+
+    private static ReadConsistency consistency(String text) {
+        for (ReadConsistency consistency : ReadConsistency.values()) {
+            if (consistency.name().toLowerCase(Locale.ROOT).equals(text)) {
+                return consistency;
+            }
+        }
+        throw new IllegalArgumentException("option --read-consistency expects linearizable, lease or local, actual '"
+            + text + "'");
     }
 
     private static int integer(String option, String text) {

@@ -28,9 +28,10 @@ public record LoadReport(LoadOptions options, double seconds, OperationStats wri
         final StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "cluster: %s%n", options.cluster()));
         text.append(String.format(Locale.ROOT, "load: %d client(s) x %d in flight to %s, %d-byte values, "
-                + "%d%% reads over %,d keys; %.1f s warm-up, %.1f s measured%n", options.clients(), options.inFlight(),
-            options.allNodes() ? "every node" : "the leader", options.valueBytes(), options.readPercent(),
-            options.keys(), options.warmup().toMillis() / 1e3, seconds));
+                + "%d%% %s reads over %,d keys; %.1f s warm-up, %.1f s measured%n", options.clients(),
+            options.inFlight(), options.allNodes() ? "every node" : "the leader", options.valueBytes(),
+            options.readPercent(), options.readConsistency().name().toLowerCase(Locale.ROOT), options.keys(),
+            options.warmup().toMillis() / 1e3, seconds));
         text.append(String.format(Locale.ROOT, "%-8s %12s %12s %10s %10s %10s %10s %10s %10s%n", "request",
             "count", "ops/s", "mean µs", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs", "max µs"));
         row(text, "put", writes);
@@ -63,13 +64,15 @@ public record LoadReport(LoadOptions options, double seconds, OperationStats wri
         return String.format(Locale.ROOT, "{\"cluster\": {\"nodes\": %d, \"transport\": \"%s\", \"storage\": \"%s\", "
                 + "\"durable\": %b, \"stateMachine\": \"%s\"}, "
                 + "\"workload\": {\"clients\": %d, \"inFlight\": %d, \"valueBytes\": %d, \"readPercent\": %d, "
-                + "\"keys\": %d, \"target\": \"%s\", \"warmupSeconds\": %.1f, \"durationSeconds\": %.1f}, "
+                + "\"readConsistency\": \"%s\", \"keys\": %d, \"target\": \"%s\", \"warmupSeconds\": %.1f, "
+                + "\"durationSeconds\": %.1f}, "
                 + "\"writes\": %s, \"reads\": %s, \"totalPerSecond\": %.1f, \"errors\": %s, \"elections\": %d, "
                 + "\"leaderChanges\": %d, \"leaderLoopBytesPerOp\": %d, \"leaderEventBytesPerOp\": %d, "
                 + "\"jvmBytesPerOp\": %d, \"environment\": \"%s\"}",
             cluster.nodes(), cluster.transport(), cluster.storage(), cluster.durable(), cluster.stateMachine(),
-            options.clients(), options.inFlight(), options.valueBytes(), options.readPercent(), options.keys(),
-            options.allNodes() ? "all" : "leader", options.warmup().toMillis() / 1e3, seconds, writes.toJson(),
+            options.clients(), options.inFlight(), options.valueBytes(), options.readPercent(),
+            options.readConsistency().name().toLowerCase(Locale.ROOT), options.keys(), options.allNodes() ? "all"
+            : "leader", options.warmup().toMillis() / 1e3, seconds, writes.toJson(),
             reads.toJson(), writes.perSecond() + reads.perSecond(), errorsJson, elections, leaderChanges,
             leaderLoopBytesPerOp, leaderEventBytesPerOp, jvmBytesPerOp, environment.replace("\"", "'"));
     }

@@ -215,7 +215,7 @@ public final class LoadTool {
             final boolean read = random.nextInt(100) < options.readPercent();
             final byte[] key = keys[random.nextInt(keys.length)];
             final long issuedNs = System.nanoTime();
-            final CompletableFuture<?> request = read ? db.get(key) : db.put(key, value);
+            final CompletableFuture<?> request = read ? db.get(key, options.readConsistency()) : db.put(key, value);
             if (!request.isDone()) {
                 request.whenComplete((result, error) -> {
                     completed(read, issuedNs, error);

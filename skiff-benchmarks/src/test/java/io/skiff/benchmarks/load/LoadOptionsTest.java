@@ -24,12 +24,13 @@ class LoadOptionsTest {
     void everyOptionIsRead() {
         final LoadOptions options = LoadOptions.parse("--nodes", "5", "--transport", "udp", "--storage", "xodus",
             "--durability", "none", "--state-machine", "kv-storage", "--clients", "4", "--in-flight", "64",
-            "--value-size", "256", "--reads", "50", "--keys", "1_000", "--warmup", "500ms", "--duration", "2m",
-            "--target", "all", "--progress", "0", "--json", "--json-out", "results.jsonl");
+            "--value-size", "256", "--reads", "50", "--read-consistency", "lease", "--keys", "1_000", "--warmup",
+            "500ms", "--duration", "2m", "--target", "all", "--progress", "0", "--json", "--json-out", "results.jsonl");
         assertThat(options.cluster()).isEqualTo(new ClusterSpec(5, "udp", "xodus", false, "kv-storage"));
         assertThat(options.concurrency()).isEqualTo(256);
         assertThat(options.valueBytes()).isEqualTo(256);
         assertThat(options.readPercent()).isEqualTo(50);
+        assertThat(options.readConsistency()).isEqualTo(io.skiff.ReadConsistency.LEASE);
         assertThat(options.keys()).isEqualTo(1_000);
         assertThat(options.warmup()).isEqualTo(Duration.ofMillis(500));
         assertThat(options.duration()).isEqualTo(Duration.ofMinutes(2));
@@ -43,6 +44,8 @@ class LoadOptionsTest {
     void wrongOptionsAreRefusedWithWhatWasExpected() {
         assertThatThrownBy(() -> LoadOptions.parse("--bogus")).hasMessageContaining("unknown option --bogus");
         assertThatThrownBy(() -> LoadOptions.parse("--reads", "101")).hasMessageContaining("--reads expects 0 to 100");
+        assertThatThrownBy(() -> LoadOptions.parse("--read-consistency", "eventual"))
+            .hasMessage("option --read-consistency expects linearizable, lease or local, actual 'eventual'");
         assertThatThrownBy(() -> LoadOptions.parse("--transport", "tcp")).hasMessageContaining("mem or udp");
         assertThatThrownBy(() -> LoadOptions.parse("--duration", "soon")).hasMessageContaining("such as 20s");
         assertThatThrownBy(() -> LoadOptions.parse("--clients")).hasMessageContaining("expects a value");

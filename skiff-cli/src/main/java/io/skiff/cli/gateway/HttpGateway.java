@@ -28,7 +28,7 @@ import java.util.Map;
  *
  * <pre>
  * PUT    /kv/{key}            body = value               204; 413 when larger than maxCommandBytes
- * GET    /kv/{key}            ?consistency=local          200 value (application/octet-stream); 404 when absent
+ * GET    /kv/{key}            ?consistency=lease|local    200 value (application/octet-stream); 404 when absent
  * DELETE /kv/{key}                                        204
  * GET    /kv                  ?gt= gte= lt= lte= limit= reverse= keys= values= consistency=
  *                                                         200 {"entries": [...], "count": n, "truncated": bool}

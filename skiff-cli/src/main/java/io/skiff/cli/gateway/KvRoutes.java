@@ -188,9 +188,11 @@ final class KvRoutes {
                 return ReadConsistency.LINEARIZABLE;
             case "local":
                 return ReadConsistency.LOCAL;
+            case "lease":
+                return ReadConsistency.LEASE;
             default:
                 throw GatewayError.badRequest("consistency '" + value + "' is unknown: expected linearizable (the "
-                    + "default) or local");
+                    + "default), lease or local");
         }
     }
 }

@@ -69,6 +69,8 @@ class GatewayTest {
         assertThat(reply.contentType()).isEqualTo("application/octet-stream");
         assertThat(reply.text()).isEqualTo("hello world");
         assertThat(Http.get(base + "/kv/greeting?consistency=local").text()).isEqualTo("hello world");
+        assertThat(Http.get(base + "/kv/greeting?consistency=lease").text()).isEqualTo("hello world");
+        assertThat(range("?gte=greeting&lte=greeting&consistency=lease")).hasSize(1);
     }
 
     @Test
@@ -187,7 +189,7 @@ class GatewayTest {
         "GET    | /kv?reverse=maybe            | parameter 'reverse' is 'maybe': expected true or false",
         "GET    | /kv?limt=5                   | unknown query parameter 'limt'",
         "GET    | /kv?limit=1&limit=2          | query parameter 'limit' is given twice",
-        "GET    | /kv/k?consistency=eventual   | consistency 'eventual' is unknown",
+        "GET    | /kv/k?consistency=eventual   | is unknown: expected linearizable (the default), lease or local",
         "GET    | /kv/                         | the key is empty",
         "DELETE | /members/not-an-address      | invalid address '/not-an-address'",
         "POST   | /members                     | invalid address",

@@ -17,15 +17,31 @@ import io.skiff.SkiffOptions;
  *                             that heard from a leader recently refuse to vote (leader stickiness).
  * @param snapshotChunkRecords records per InstallSnapshot chunk.
  * @param snapshotChunkBytes   record bytes per InstallSnapshot chunk (a larger single record still goes alone).
+ * @param leaseClockDriftNs    how much shorter than the minimum election timeout a leader's lease is.
  */
 public record CoreConfig(long electionTimeoutMinNs, long electionTimeoutMaxNs, long heartbeatIntervalNs,
     int batchEntriesLimit, int maxAppendBytes, int maxInflightAppends, int maxInflightBytes, boolean preVote,
-    boolean checkQuorum, int snapshotChunkRecords, int snapshotChunkBytes) {
+    boolean checkQuorum, int snapshotChunkRecords, int snapshotChunkBytes, long leaseClockDriftNs) {
+
+    /** The settings with the default clock-drift allowance of lease reads: a tenth of the election timeout. */
+    public CoreConfig(long electionTimeoutMinNs, long electionTimeoutMaxNs, long heartbeatIntervalNs,
+        int batchEntriesLimit, int maxAppendBytes, int maxInflightAppends, int maxInflightBytes, boolean preVote,
+        boolean checkQuorum, int snapshotChunkRecords, int snapshotChunkBytes) {
+        this(electionTimeoutMinNs, electionTimeoutMaxNs, heartbeatIntervalNs, batchEntriesLimit, maxAppendBytes,
+            maxInflightAppends, maxInflightBytes, preVote, checkQuorum, snapshotChunkRecords, snapshotChunkBytes,
+            electionTimeoutMinNs / 10);
+    }
+
+    /** @return how long a leader's lease lasts from the heartbeat round a majority acknowledged. */
+    public long leaseNs() {
+        return electionTimeoutMinNs - leaseClockDriftNs;
+    }
 
     public static CoreConfig from(SkiffOptions options) {
         return new CoreConfig(options.electionTimeoutMin().toNanos(), options.electionTimeoutMax().toNanos(),
             options.appendEntriesInterval().toNanos(), options.batchEntriesLimit(), options.maxAppendBytes(),
             options.maxInflightAppends(), options.maxInflightBytes(), options.preVote(), options.checkQuorum(),
-            options.installSnapshotChunkSize(), options.installSnapshotChunkBytes());
+            options.installSnapshotChunkSize(), options.installSnapshotChunkBytes(),
+            options.leaseClockDrift().toNanos());
     }
 }

@@ -33,5 +33,9 @@ public enum DeliberateBug {
      * campaigns before any configuration entry names it (issue 12, defect 4). Applies when injected, right after
      * the node is built.
      */
-    JOINER_BOOTS_AS_VOTER
+    JOINER_BOOTS_AS_VOTER,
+    /** A leader counts its lease from when a majority's acknowledgements arrived, not from when it sent the round. */
+    LEASE_FROM_RECEIPT,
+    /** A leader that hands over or steps down keeps answering lease reads until its lease runs out. */
+    LEASE_SURVIVES_STEP_DOWN
 }

@@ -28,6 +28,8 @@ public final class Peer {
     boolean recentActive;
     /** Leader: the newest heartbeat round it acknowledged. */
     long ackedReadSeq;
+    /** Leader: when that round was sent, on the leader's lease clock; {@code Long.MIN_VALUE} while unknown. */
+    long ackedRoundSentNs = Long.MIN_VALUE;
     long lastSentNs = Long.MIN_VALUE;
     /** Leader: when this peer's match index last moved forward. */
     long lastProgressNs;

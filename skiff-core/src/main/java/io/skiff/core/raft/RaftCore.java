@@ -37,6 +37,10 @@ import java.util.random.RandomGenerator;
 public final class RaftCore implements MessageHandler<Peer> {
     /** {@link #propose} result: this node is not the leader. */
     public static final long NOT_LEADER = -1;
+    /** {@link #leaseReadIndex} result: this node holds no lease; confirm the read with {@link #readIndex}. */
+    public static final long NO_LEASE = -1;
+    /** Heartbeat rounds whose send time is kept; an answer to an older round does not extend the lease. */
+    private static final int LEASE_ROUNDS = 64;
 
     private static final byte[] EMPTY = new byte[0];
     /** Requests to the leader awaiting an answer that are remembered at most; far more than are ever in flight. */
@@ -96,6 +100,21 @@ public final class RaftCore implements MessageHandler<Peer> {
         new org.agrona.collections.Long2ObjectHashMap<>();
     private final org.agrona.collections.Long2LongHashMap askedTerms = new org.agrona.collections.Long2LongHashMap(
         Long.MAX_VALUE);
+    /** Leader: when each of the latest heartbeat rounds was sent, on {@link #leaseClock}, by round modulo size. */
+    private final long[] leaseRoundSentNs = new long[LEASE_ROUNDS];
+    /** Measures the leader's lease: every step of the clock counts in full, so the lease never seems younger. */
+    private final ElapsedClock leaseClock;
+    /** Measures this node's promise not to vote for another leader: a jump of the clock counts for little. */
+    private final ElapsedClock promiseClock;
+    /** Whether this node may have acknowledged a leader's heartbeat, and so promised not to vote for a while. */
+    private boolean promised;
+    /** A leader was heard in this duty cycle; the promise runs from the next reading of the clock, taken after. */
+    private boolean promisePending;
+    private long promiseStartNs;
+    /** The leader promised, which may have this node's vote; {@code null} after a restart: it may be anyone. */
+    private Peer promisedTo;
+    /** Leader: it told a node to take over in this term, which may campaign past the voters' promise at any time. */
+    private boolean leaseForfeited;
     private final EnumSet<DeliberateBug> bugs = EnumSet.noneOf(DeliberateBug.class);
     private boolean selfGranted;
     /**
@@ -131,6 +150,10 @@ public final class RaftCore implements MessageHandler<Peer> {
         this.votedFor = votedFor;
         this.nowNs = nowNs;
         this.electionRound = nowNs;
+        leaseClock = new ElapsedClock(Long.MAX_VALUE, nowNs);
+        promiseClock = new ElapsedClock(config.leaseClockDriftNs(), nowNs);
+        // A node that ever had a term may have acknowledged a leader just before it restarted; its promise holds on.
+        promised = term > 0;
         configurations = new ConfigurationLog(baseIndex, base);
         if (log.lastIndex() >= log.firstIndex()) {
             log.forEach(log.firstIndex(), log.lastIndex(), this::recordConfiguration);
@@ -175,6 +198,7 @@ public final class RaftCore implements MessageHandler<Peer> {
                     peer.granted = false;
                     peer.answered = false;
                     peer.ackedReadSeq = 0;
+                    peer.ackedRoundSentNs = Long.MIN_VALUE;
                     peer.closeSnapshot();
                 }
                 peer.progress.reset(log.lastIndex());
@@ -390,6 +414,12 @@ public final class RaftCore implements MessageHandler<Peer> {
      */
     public void advanceClock(long now) {
         nowNs = Math.max(nowNs, now);
+        leaseClock.observe(now);
+        promiseClock.observe(now);
+        if (promisePending) {
+            promisePending = false;
+            promiseStartNs = promiseClock.nowNs();
+        }
     }
 
     /**
@@ -398,7 +428,7 @@ public final class RaftCore implements MessageHandler<Peer> {
      * @param now the current time in nanoseconds, never decreasing.
      */
     public void tick(long now) {
-        nowNs = Math.max(nowNs, now);
+        advanceClock(now);
         if (null != transfer && nowNs >= transfer.deadlineNs) {
             finishTransfer(MembershipStatus.TIMEOUT, transfer.target + " did not take over in time"
                 + (role == Role.LEADER ? "; this node keeps leading" : ""));
@@ -415,7 +445,8 @@ public final class RaftCore implements MessageHandler<Peer> {
     }
 
     private void tickElection() {
-        if (nowNs < electionDeadlineNs) {
+        if (nowNs < electionDeadlineNs || keepsPromise()) {
+            // A node that promised a leader not to vote for another does not vote for itself either.
             return;
         }
         if (!mayCampaign() || weakenedUntilNs > nowNs) {
@@ -499,6 +530,26 @@ public final class RaftCore implements MessageHandler<Peer> {
         } else {
             listener.onReadIndex(requestId, -1, false);
         }
+    }
+
+    /**
+     * Answers a lease read (thesis §6.4.1) without a round trip, if this node leads and holds a lease: a majority
+     * acknowledged a heartbeat round sent less than {@link CoreConfig#leaseNs()} ago, so every node that could elect
+     * another leader still keeps its promise not to vote. Never during a leadership transfer, after telling a node
+     * to take over (it campaigns past the promise), nor before an entry of this term is committed.
+     *
+     * @param now a reading of the clock taken just now: the read is linearized at that instant.
+     * @return the read index (the commit index), or {@link #NO_LEASE}.
+     */
+    public long leaseReadIndex(long now) {
+        advanceClock(now);
+        final boolean handsOver = role != Role.LEADER || null != transfer || leaseForfeited;
+        if (handsOver && !bugs.contains(DeliberateBug.LEASE_SURVIVES_STEP_DOWN) || !committedInTerm
+            || !config.checkQuorum()) {
+            return NO_LEASE;
+        }
+        final long start = quorumLeaseStart();
+        return start != Long.MIN_VALUE && leaseClock.nowNs() - start < config.leaseNs() ? commitIndex : NO_LEASE;
     }
 
     /**
@@ -789,6 +840,7 @@ public final class RaftCore implements MessageHandler<Peer> {
         if (null != target && target.progress.match == log.lastIndex()) {
             send(target, encoder.timeoutNow(outbox.buffer(), outbox.position(), term), false);
             transfer.timeoutNowSent = true;
+            leaseForfeited = true;
         }
     }
 
@@ -846,7 +898,7 @@ public final class RaftCore implements MessageHandler<Peer> {
         long round) {
         if (messageTerm > term) {
             final boolean voteRequest = type == MessageType.VOTE_REQUEST || type == MessageType.PRE_VOTE_REQUEST;
-            if (voteRequest && !transfer && inLease()) {
+            if (voteRequest && !transfer && inLease(from)) {
                 return false;
             }
             if (type == MessageType.PRE_VOTE_REQUEST || (type == MessageType.PRE_VOTE_RESPONSE && preVoteGranted)) {
@@ -879,9 +931,30 @@ public final class RaftCore implements MessageHandler<Peer> {
         return true;
     }
 
-    /** Whether this node heard from a live leader within the minimum election timeout (thesis §4.2.3). */
-    private boolean inLease() {
-        return config.checkQuorum() && null != leader && nowNs - lastLeaderContactNs < config.electionTimeoutMinNs();
+    /**
+     * Whether this node heard from a live leader within the minimum election timeout (thesis §4.2.3), or keeps its
+     * promise to the leader it last heard, which the candidate is not.
+     */
+    private boolean inLease(Peer candidate) {
+        return config.checkQuorum() && (null != leader && nowNs - lastLeaderContactNs < config.electionTimeoutMinNs()
+            || keepsPromise() && candidate != promisedTo);
+    }
+
+    /**
+     * Whether this node keeps its promise not to vote, not even for itself, for the minimum election timeout after
+     * it last heard from a leader: a leader's lease rests on it. Measured on the {@link #promiseClock}, and kept
+     * even where the leader is forgotten (a leader refusing a forwarded command during a transfer clears it).
+     */
+    private boolean keepsPromise() {
+        return config.checkQuorum() && promised
+            && (promisePending || promiseClock.nowNs() - promiseStartNs < config.electionTimeoutMinNs());
+    }
+
+    /** Starts this node's promise not to vote for another than this leader, from the next reading of the clock. */
+    private void promise(Peer leader) {
+        promised = true;
+        promisePending = true;
+        promisedTo = leader;
     }
 
     // ---------------------------------------------------------------- messages
@@ -985,6 +1058,11 @@ public final class RaftCore implements MessageHandler<Peer> {
         }
         from.recentActive = true;
         if (readRound > from.ackedReadSeq) {
+            if (readRound <= readSeq && readSeq - readRound < LEASE_ROUNDS) {
+                // The follower promised from when it received the round, which is after the leader sent it.
+                from.ackedRoundSentNs = bugs.contains(DeliberateBug.LEASE_FROM_RECEIPT) ? leaseClock.nowNs()
+                    : leaseRoundSentNs[(int)(readRound % LEASE_ROUNDS)];
+            }
             from.ackedReadSeq = readRound;
             if (readRound == readSeq) {
                 listener.onRpcLatency(from.address(), nowNs - readRoundSentNs);
@@ -1275,6 +1353,7 @@ public final class RaftCore implements MessageHandler<Peer> {
             leader = from.address();
         }
         lastLeaderContactNs = nowNs;
+        promise(from);
         if (weakenedUntilNs > nowNs && term > weakenedTerm) {
             weakenedUntilNs = Long.MIN_VALUE;
         }
@@ -1313,6 +1392,7 @@ public final class RaftCore implements MessageHandler<Peer> {
         leader = null == newLeader ? null : newLeader.address();
         if (null != newLeader) {
             lastLeaderContactNs = nowNs;
+            promise(newLeader);
         }
         resetElectionTimer();
     }
@@ -1386,9 +1466,11 @@ public final class RaftCore implements MessageHandler<Peer> {
             peer.progress.reset(lastIndex);
             peer.recentActive = true;
             peer.ackedReadSeq = 0;
+            peer.ackedRoundSentNs = Long.MIN_VALUE;
             peer.lastProgressNs = nowNs;
         }
         readSeq = 0;
+        leaseForfeited = false;
         checkQuorumDeadlineNs = nowNs + config.electionTimeoutMaxNs();
         heartbeatDeadlineNs = nowNs + config.heartbeatIntervalNs();
         // §6.4 / §3.6.2: an entry of the new term commits the earlier ones and lets reads be served.
@@ -1523,6 +1605,7 @@ public final class RaftCore implements MessageHandler<Peer> {
         if (newRound) {
             readSeq++;
             readRoundSentNs = nowNs;
+            leaseRoundSentNs[(int)(readSeq % LEASE_ROUNDS)] = leaseClock.nowNs();
             reads.assign(readSeq);
         }
         heartbeatDeadlineNs = nowNs + config.heartbeatIntervalNs();
@@ -1568,6 +1651,25 @@ public final class RaftCore implements MessageHandler<Peer> {
         for (Peer peer : peers) {
             if (outgoing ? peer.oldVoter : peer.voter) {
                 scratch[n++] = peer.progress.match;
+            }
+        }
+        return majorityValue(n);
+    }
+
+    /** @return when the newest heartbeat round that a majority acknowledged was sent, or {@code Long.MIN_VALUE}. */
+    private long quorumLeaseStart() {
+        final long incoming = majorityLeaseStart(false);
+        return configuration.isJoint() ? Math.min(incoming, majorityLeaseStart(true)) : incoming;
+    }
+
+    private long majorityLeaseStart(boolean outgoing) {
+        int n = 0;
+        if (outgoing ? selfOutgoing : selfIncoming) {
+            scratch[n++] = leaseClock.nowNs();
+        }
+        for (Peer peer : peers) {
+            if (outgoing ? peer.oldVoter : peer.voter) {
+                scratch[n++] = peer.ackedRoundSentNs;
             }
         }
         return majorityValue(n);

@@ -266,7 +266,8 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
         core.advanceClock(nowNs);
         int work = drainConnectionChanges();
         work += transport.poll(frameHandler, FRAME_LIMIT);
-        core.tick(nowNs);
+        // A fresh reading: a follower's promise to the leaders it heard in this poll runs from it, not from before.
+        core.tick(clock.nanoTime());
         work += operations.drain(operationHandler, OPERATION_LIMIT);
         if (nowNs >= nextDeadlineCheckNs) {
             checkDeadlines();
@@ -366,6 +367,8 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
             case QUERY:
                 if (operation.consistency == ReadConsistency.LOCAL) {
                     answerQuery(operation);
+                } else if (operation.consistency == ReadConsistency.LEASE) {
+                    leaseRead(operation);
                 } else {
                     awaitReadIndex(operation);
                 }
@@ -462,6 +465,21 @@ public final class NodeAgent implements Agent, RaftListener, SnapshotTransfer {
             failOperation(query, new SkiffException("the state machine failed to answer a query: " + e, e));
         }
         counters.increment(NodeCounters.READS);
+    }
+
+    /** Serves a read under the leader's lease if it holds one, by ReadIndex otherwise. */
+    private void leaseRead(Operation read) {
+        final long readIndex = core.leaseReadIndex(clock.nanoTime());
+        if (readIndex == RaftCore.NO_LEASE) {
+            awaitReadIndex(read);
+            return;
+        }
+        if (readIndex <= applied) {
+            answerQuery(read);
+        } else {
+            read.readIndex = readIndex;
+            readsAwaitingApply.add(read);
+        }
     }
 
     private void awaitReadIndex(Operation read) {

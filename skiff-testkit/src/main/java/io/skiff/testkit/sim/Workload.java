@@ -2,6 +2,7 @@ package io.skiff.testkit.sim;
 
 import io.skiff.Batch;
 import io.skiff.NodeAddress;
+import io.skiff.ReadConsistency;
 import io.skiff.SkiffException;
 import io.skiff.SkiffNode;
 import io.skiff.testkit.check.History;
@@ -25,6 +26,8 @@ import java.util.concurrent.CompletionException;
  * time is recorded as unknown: it may still take effect. Its future is still watched: {@link #hung} lists the calls
  * that a running node never completed, which the checker alone would accept as unknown. Batches stay within groups
  * of four keys, which keeps the linearizability check of the {@link #history()} per small group of keys.
+ * Even-numbered clients read {@link ReadConsistency#LINEARIZABLE}, odd-numbered ones {@link ReadConsistency#LEASE};
+ * both are checked alike.
  */
 public final class Workload {
     /**
@@ -231,7 +234,8 @@ public final class Workload {
         if (dice < options.readShare()) {
             final String key = key();
             operation = new Operation(client, address, incarnation, Operation.Kind.GET, key, null, null, now);
-            future = node.levelup().get(key);
+            future = node.levelup().get(key, client % 2 == 0 ? ReadConsistency.LINEARIZABLE
+                : ReadConsistency.LEASE);
         } else if (dice < options.readShare() + options.batchShare()) {
             final Map<String, String> writes = new LinkedHashMap<>();
             final Batch batch = Batch.create();
