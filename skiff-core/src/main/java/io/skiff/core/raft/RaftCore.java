@@ -12,12 +12,17 @@ import io.skiff.core.codec.MessageType;
 import io.skiff.core.codec.SnapshotChunk;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
 /**
@@ -96,9 +101,9 @@ public final class RaftCore implements MessageHandler<Peer> {
     private long readRoundSentNs;
     private final ReadQueue reads = new ReadQueue();
     /** Requests sent to a leader and not yet answered: whom they went to, and in which term. */
-    private final org.agrona.collections.Long2ObjectHashMap<Peer> askedPeers =
-        new org.agrona.collections.Long2ObjectHashMap<>();
-    private final org.agrona.collections.Long2LongHashMap askedTerms = new org.agrona.collections.Long2LongHashMap(
+    private final Long2ObjectHashMap<Peer> askedPeers =
+        new Long2ObjectHashMap<>();
+    private final Long2LongHashMap askedTerms = new Long2LongHashMap(
         Long.MAX_VALUE);
     /** Leader: when each of the latest heartbeat rounds was sent, on {@link #leaseClock}, by round modulo size. */
     private final long[] leaseRoundSentNs = new long[LEASE_ROUNDS];
@@ -179,9 +184,9 @@ public final class RaftCore implements MessageHandler<Peer> {
         selfIncoming = next.voters().contains(self);
         selfOutgoing = next.outgoing().contains(self);
         selfVoter = selfIncoming || selfOutgoing;
-        final List<NodeAddress> added = new java.util.ArrayList<>();
-        final List<NodeAddress> removed = new java.util.ArrayList<>();
-        final java.util.Set<NodeAddress> members = next.members();
+        final List<NodeAddress> added = new ArrayList<>();
+        final List<NodeAddress> removed = new ArrayList<>();
+        final Set<NodeAddress> members = next.members();
         members.remove(self);
         final Peer[] adopted = new Peer[members.size()];
         int i = 0;
@@ -396,7 +401,7 @@ public final class RaftCore implements MessageHandler<Peer> {
         bugs.add(bug);
         if (bug == DeliberateBug.JOINER_BOOTS_AS_VOTER && !configuration.contains(self)
             && configurations.latestIndex() == 0) {
-            final java.util.Set<NodeAddress> voters = new java.util.TreeSet<>(configuration.voters());
+            final Set<NodeAddress> voters = new TreeSet<>(configuration.voters());
             voters.add(self);
             configurations.reset(0, Configuration.of(voters));
             adopt(configurations.latest());
@@ -715,18 +720,18 @@ public final class RaftCore implements MessageHandler<Peer> {
             if (configuration.isLearner(target)) {
                 change.entryIndex = configurations.latestIndex();
             } else {
-                final java.util.Set<NodeAddress> learners = new java.util.TreeSet<>(configuration.learners());
+                final Set<NodeAddress> learners = new TreeSet<>(configuration.learners());
                 learners.add(target);
                 change.entryIndex = appendConfiguration(new Configuration(configuration.voters(), learners,
                     List.of()));
             }
         } else if (configuration.isLearner(target)) {
-            final java.util.Set<NodeAddress> learners = new java.util.TreeSet<>(configuration.learners());
+            final Set<NodeAddress> learners = new TreeSet<>(configuration.learners());
             learners.remove(target);
             change.phase = MembershipChange.Phase.FINAL;
             change.entryIndex = appendConfiguration(new Configuration(configuration.voters(), learners, List.of()));
         } else {
-            final java.util.Set<NodeAddress> voters = new java.util.TreeSet<>(configuration.voters());
+            final Set<NodeAddress> voters = new TreeSet<>(configuration.voters());
             voters.remove(target);
             change.phase = MembershipChange.Phase.JOINT;
             change.entryIndex = appendConfiguration(new Configuration(voters, configuration.learners(),
@@ -750,9 +755,9 @@ public final class RaftCore implements MessageHandler<Peer> {
             case LEARNER: {
                 final Peer learner = peer(change.target);
                 if (null != learner && learner.progress.match >= commitIndex) {
-                    final java.util.Set<NodeAddress> voters = new java.util.TreeSet<>(configuration.voters());
+                    final Set<NodeAddress> voters = new TreeSet<>(configuration.voters());
                     voters.add(change.target);
-                    final java.util.Set<NodeAddress> learners = new java.util.TreeSet<>(configuration.learners());
+                    final Set<NodeAddress> learners = new TreeSet<>(configuration.learners());
                     learners.remove(change.target);
                     change.phase = MembershipChange.Phase.JOINT;
                     change.entryIndex = appendConfiguration(new Configuration(voters, learners,
